@@ -1,0 +1,36 @@
+# The two commands of the README: `make demo` and `make test`. Python 3.11+ is all they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Tests run with DEBUG off, as production does; this key exists only for them.
+TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: install demo test lint migrations-check serve clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: install
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: lint migrations-check
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,36 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from coordination.models import Document, Membership
+
+from .models import ActionGroup
+
+
+@login_required
+def action_group_list(request):
+    groups = ActionGroup.objects.select_related("group").prefetch_related(
+        "chair_organisations", "activities"
+    )
+    return render(request, "actiongroups/action_group_list.html", {"action_groups": groups})
+
+
+@login_required
+def action_group_detail(request, slug):
+    action_group = get_object_or_404(
+        ActionGroup.objects.select_related("group").prefetch_related(
+            "chair_organisations",
+            "activities",
+            Prefetch(
+                "group__memberships",
+                queryset=Membership.objects.select_related("person__organisation"),
+            ),
+        ),
+        group__slug=slug,
+    )
+    documents = Document.objects.visible_to(request.user).filter(owner_group=action_group.group)
+    return render(
+        request,
+        "actiongroups/action_group_detail.html",
+        {"action_group": action_group, "documents": documents},
+    )

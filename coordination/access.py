@@ -1,0 +1,49 @@
+"""The one way views fetch objects: each helper applies the user's permissions or raises 404."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from .models import ActionItem, Annex, Decision, Document, DocumentVersion, Group, Meeting
+
+
+def get_group_for_user(user, slug: str) -> Group:
+    groups = Group.objects.all() if user.is_secretariat else Group.objects.of_user(user)
+    return get_object_or_404(groups, slug=slug)
+
+
+def get_meeting_for_user(user, pk: int) -> Meeting:
+    return get_object_or_404(Meeting.objects.visible_to(user).select_related("group"), pk=pk)
+
+
+def get_annex_for_user(user, meeting_pk: int, number: int) -> Annex:
+    meeting = get_meeting_for_user(user, meeting_pk)
+    return get_object_or_404(
+        Annex.objects.select_related("meeting"), meeting=meeting, number=number
+    )
+
+
+def get_document_for_user(user, pk: int) -> Document:
+    return get_object_or_404(Document.objects.visible_to(user).select_related("owner_group"), pk=pk)
+
+
+def get_version_for_user(user, document_pk: int, number: int) -> DocumentVersion:
+    document = get_document_for_user(user, document_pk)
+    return get_object_or_404(
+        DocumentVersion.objects.select_related("document__owner_group").prefetch_related(
+            Prefetch(
+                "adopting_decisions",
+                queryset=Decision.objects.select_related("meeting__group"),
+            )
+        ),
+        document=document,
+        number=number,
+    )
+
+
+def get_action_item_for_user(user, pk: int) -> ActionItem:
+    return get_object_or_404(
+        ActionItem.objects.visible_to(user)
+        .select_related("meeting__group", "agenda_item", "status_changed_by", "trigger_document")
+        .prefetch_related("owner_people", "owner_organisations", "owner_groups"),
+        pk=pk,
+    )

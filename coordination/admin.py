@@ -1,0 +1,295 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    ActionItem,
+    ActionItemStatusChange,
+    AgendaItem,
+    Annex,
+    Attendance,
+    Comment,
+    Consultation,
+    Decision,
+    Document,
+    DocumentVersion,
+    Event,
+    Group,
+    Meeting,
+    Membership,
+    Organisation,
+    Person,
+    Reminder,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "language")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "acronym", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name", "acronym"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["full_name", "organisation", "position", "email", "has_account"]
+    list_filter = ["organisation__kind", "memberships__group"]
+    search_fields = ["full_name", "email", "organisation__name", "organisation__acronym"]
+    list_select_related = ["organisation", "user"]
+    autocomplete_fields = ["organisation", "user"]
+    inlines = [MembershipInline]
+    actions = ["invite"]
+
+    @admin.display(boolean=True, description=_("account"))
+    def has_account(self, person):
+        return person.user_id is not None
+
+    @admin.action(description=_("Invite the selected people to the site"))
+    def invite(self, request, queryset):
+        invited = 0
+        for person in queryset:
+            if not person.email:
+                self.message_user(
+                    request,
+                    _("%(person)s has no email address.") % {"person": person},
+                    messages.ERROR,
+                )
+                continue
+            services.person_invite(person=person, invited_by=request.user)
+            invited += 1
+        if invited:
+            self.message_user(
+                request,
+                ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", invited)
+                % {"count": invited},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(Group)
+class GroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    inlines = [MembershipInline]
+
+
+class AgendaItemInline(admin.StackedInline):
+    model = AgendaItem
+    extra = 0
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["person", "organisation"]
+
+
+class DecisionInline(admin.StackedInline):
+    model = Decision
+    extra = 0
+    autocomplete_fields = ["adopts_version"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_item" and request.resolver_match.kwargs.get("object_id"):
+            kwargs["queryset"] = AgendaItem.objects.filter(
+                meeting_id=request.resolver_match.kwargs["object_id"]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ActionItemInline(admin.StackedInline):
+    model = ActionItem
+    extra = 0
+    fields = [
+        "order",
+        "title",
+        "agenda_item",
+        "due_on",
+        "due_days_after_trigger",
+        "trigger",
+        "status",
+    ]
+    show_change_link = True
+    formfield_for_foreignkey = DecisionInline.formfield_for_foreignkey
+
+
+class AnnexInline(admin.TabularInline):
+    model = Annex
+    extra = 0
+    formfield_for_foreignkey = DecisionInline.formfield_for_foreignkey
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "group", "dates", "city", "status"]
+    list_filter = ["group", "status"]
+    search_fields = ["city", "venue", "objective", "agenda_items__title"]
+    list_select_related = ["group"]
+    inlines = [AgendaItemInline, AttendanceInline, DecisionInline, ActionItemInline, AnnexInline]
+    fieldsets = (
+        (None, {"fields": ("group", "number", "status", "objective", "participants_note")}),
+        (_("Place"), {"fields": ("city", "venue", "country", "time_zone")}),
+        (_("Confirmed dates"), {"fields": ("starts_on", "ends_on")}),
+        (_("Tentative dates"), {"fields": ("window_starts_on", "window_ends_on", "dates_note")}),
+    )
+
+    @admin.display(description=_("dates"))
+    def dates(self, meeting):
+        return meeting.dates_display
+
+    def view_on_site(self, meeting):
+        return meeting.get_absolute_url()
+
+
+class ActionItemStatusChangeInline(admin.TabularInline):
+    model = ActionItemStatusChange
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "changed_at", "changed_by", "note"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "meeting", "due_on", "trigger", "status", "status_changed_at"]
+    list_filter = ["status", "meeting__group", "meeting"]
+    search_fields = ["title", "details", "trigger"]
+    list_select_related = ["meeting__group"]
+    date_hierarchy = "due_on"
+    autocomplete_fields = [
+        "owner_people",
+        "owner_organisations",
+        "owner_groups",
+        "trigger_document",
+    ]
+    readonly_fields = ["status_changed_at", "status_changed_by", "triggered_at"]
+    inlines = [ActionItemStatusChangeInline]
+    actions = ["mark_done", "record_trigger"]
+
+    def save_model(self, request, obj, form, change):
+        """Status changes go through the service, so the history shows who and when."""
+        if change and "status" in form.changed_data:
+            new_status = obj.status
+            obj.status = form.initial["status"]
+            super().save_model(request, obj, form, change)
+            services.action_item_set_status(action_item=obj, status=new_status, by=request.user)
+            obj.refresh_from_db()
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Mark the selected action items done"))
+    def mark_done(self, request, queryset):
+        for item in queryset.exclude(status=ActionItem.Status.DONE):
+            services.action_item_set_status(
+                action_item=item, status=ActionItem.Status.DONE, by=request.user
+            )
+
+    @admin.action(description=_("Record the trigger now (fixes relative due dates)"))
+    def record_trigger(self, request, queryset):
+        for item in queryset.filter(due_days_after_trigger__isnull=False, triggered_at=None):
+            services.action_item_record_trigger(action_item=item)
+
+
+class DocumentVersionInline(admin.StackedInline):
+    model = DocumentVersion
+    extra = 0
+    fields = ["number", "status", "change_summary", "text", "shared_at"]
+
+
+@admin.register(Document)
+class DocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "owner_group"]
+    list_filter = ["kind", "owner_group"]
+    search_fields = ["title"]
+    list_select_related = ["owner_group"]
+    inlines = [DocumentVersionInline]
+
+
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "status", "created_at", "shared_at"]
+    list_filter = ["status", "document__kind"]
+    search_fields = ["document__title", "text"]
+    list_select_related = ["document"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "meeting", "adopts_version"]
+    list_filter = ["meeting__group"]
+    search_fields = ["text"]
+    list_select_related = ["meeting__group", "adopts_version__document"]
+    autocomplete_fields = ["adopts_version"]
+
+
+@admin.register(Annex)
+class AnnexAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "meeting", "file", "url"]
+    list_filter = ["meeting__group"]
+    search_fields = ["title"]
+    list_select_related = ["meeting__group"]
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "dates", "city", "notify_days_before"]
+    search_fields = ["title", "city"]
+    filter_horizontal = ["notify_groups"]
+
+    @admin.display(description=_("dates"))
+    def dates(self, event):
+        return event.dates_display
+
+
+class CommentInline(admin.StackedInline):
+    model = Comment
+    extra = 0
+    autocomplete_fields = ["author"]
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "opens_at", "closes_at", "comments_private"]
+    list_filter = ["audience"]
+    list_select_related = ["version__document", "audience"]
+    autocomplete_fields = ["version"]
+    inlines = [CommentInline]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["kind", "milestone", "recipient", "claimed_at", "sent_at", "attempts"]
+    list_filter = ["kind", "milestone"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__full_name", "recipient__email"]

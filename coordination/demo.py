@@ -1,0 +1,581 @@
+"""Demo data: the report of the 3rd GCG meeting (Geneva, 28 November 2018), as records.
+
+Every record is looked up by its natural key before it is created, so loading twice
+changes nothing and a database holding other data keeps it untouched.
+"""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from .checks import DEMO_EMAIL_DOMAIN
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Annex,
+    Attendance,
+    Constituency,
+    Decision,
+    Document,
+    DocumentVersion,
+    Event,
+    Group,
+    Meeting,
+    Membership,
+    Organisation,
+    Person,
+    User,
+)
+
+GENEVA = zoneinfo.ZoneInfo("Europe/Zurich")
+
+ORGANISATIONS = [
+    # name, acronym, kind, country
+    ("International Labour Organization", "ILO", Constituency.UN_AGENCY, ""),
+    ("Alliance 8.7 Secretariat", "Secretariat", Constituency.OTHER, ""),
+    ("Organisation for Economic Co-operation and Development", "OECD", Constituency.OTHER, ""),
+    ("World Bank", "World Bank", Constituency.UN_AGENCY, ""),
+    ("International Organization for Migration", "IOM", Constituency.UN_AGENCY, ""),
+    ("United Nations Children's Fund", "UNICEF", Constituency.UN_AGENCY, ""),
+    ("United Nations University", "UNU", Constituency.RESEARCH, ""),
+    ("Walk Free", "Walk Free", Constituency.CIVIL_SOCIETY, ""),
+    ("International Organisation of Employers", "IOE", Constituency.EMPLOYERS, ""),
+    ("International Trade Union Confederation", "ITUC", Constituency.WORKERS, ""),
+    ("Government of the Netherlands", "Netherlands", Constituency.GOVERNMENT, "NL"),
+    ("Department for International Development (United Kingdom)", "DFID", Constituency.GOVERNMENT, "GB"),
+    ("Group of Twenty", "G20", Constituency.OTHER, ""),
+    ("Ministry of Civil Service, Administrative Reform, Labour, Employment and Social Laws (Madagascar)", "Ministry of Labour, Madagascar", Constituency.GOVERNMENT, "MG"),
+    ("Ministry for Development (Madagascar)", "", Constituency.GOVERNMENT, "MG"),
+    ("Ministry for Cooperation (Madagascar)", "", Constituency.GOVERNMENT, "MG"),
+    ("Ministry for Population (Madagascar)", "", Constituency.GOVERNMENT, "MG"),
+    ("National Committees against Child Labour and Trafficking (Madagascar)", "", Constituency.GOVERNMENT, "MG"),
+]  # fmt: skip
+
+GROUPS = [
+    # slug, name, short name, kind, description
+    ("gcg", "Global Coordinating Group", "GCG", Group.Kind.GCG,
+     "Governments, UN agencies, workers', employers' and civil-society organisations steering Alliance 8.7."),
+    ("supply-chains", "Supply Chain Action Group", "Supply Chain AG", Group.Kind.ACTION_GROUP, ""),
+    ("migration", "Migration Action Group", "Migration AG", Group.Kind.ACTION_GROUP, ""),
+    ("rule-of-law", "Rule of Law and Governance Action Group", "Rule of Law AG", Group.Kind.ACTION_GROUP, ""),
+    ("conflict-humanitarian", "Conflict and Humanitarian Settings Action Group", "Conflict AG", Group.Kind.ACTION_GROUP, ""),
+    ("communications", "Communications Action Group", "Communications AG", Group.Kind.ACTION_GROUP,
+     "Communications and engagement focal points nominated by each stakeholder group, run by the Secretariat."),
+]  # fmt: skip
+
+OBJECTIVE = (
+    "Reassess the progress made by the Secretariat, Action Groups and Pathfinder Countries "
+    "since the previous meeting of the Global Coordinating Group (GCG) in New York (July 2018) "
+    "and approve the Alliance 8.7 Terms of Reference."
+)
+
+AGENDA = [
+    ("Welcome and progress report from the Chair", """\
+Alliance 8.7 has made great progress since the second meeting of the GCG in New York (July 2018). The Chair pointed to the number of countries that have expressed interest in becoming pathfinder countries as evidence of worldwide commitment to and trust in the Alliance. A dozen countries have written to the Secretariat to reaffirm their interest in being pathfinder countries and national workshops are being planned for Nigeria, Uganda, Albania, Nepal, Chile, Sri Lanka, Peru and Vietnam.
+
+The Chair gave a special welcome to the representative from Madagascar, Mr Hyacinth Hermann Tandra from the Ministry of Labour. Madagascar was the first pathfinder country of the Alliance to hold a National Strategic Workshop (October 2018).
+
+The Chair also made reference to the progress made by the several action groups.
+
+He was pleased to announce that discussions are currently underway with the G20 in preparation for the G20 summit.
+
+He also mentioned examples of areas where further work is required:
+
+- Synergy between Alliance 8.7 and Delta 8.7
+- Increased knowledge sharing between all the partners, the GCG and the pathfinder countries.
+"""),
+    ("Terms of Reference", """\
+Participants discussed the latest draft of the Terms of Reference for the Alliance and the GCG:
+
+- Representatives from regional groups are to be rotated according to the wishes of the group, if at all.
+- Given that the Alliance is one year in now, the word “inaugural” has been removed with regards to the ILO acting as Secretariat. It was agreed that the Secretariat would undergo a periodic review.
+- The suggestion to allow for representatives of survivors/victims to be included in the list of partners was proposed and welcomed by the participants.
+
+The Terms of Reference were adopted.
+"""),
+    ("Update on Action Groups", """\
+The **Supply Chain Action Group** (chaired by ILO) has developed or is working on the following:
+
+1. The G-20 supply chain report, developed in collaboration between ILO, OECD and World Bank, the research report on Child Labour and Forced labour in Supply Chains and a concept note which was distributed for consultation in July 2018.
+2. The new partnership with the Netherlands to work on Child Labour in Global Supply Chains Project in Côte d'Ivoire, Egypt, Malawi, Mali, Nigeria and Uganda has been launched.
+3. The Netherlands-funded Child Labour Mapping and Global Report on Pathfinder Countries which will be completed by September 2019.
+
+The **Migration Action Group** (chaired by IOM) discussed preparations for its first workshop on 29th–30th November 2018, during which the Group will discuss Terms of Reference and communications strategy and draw up a draft work plan. Walk Free and UNICEF will present their findings from two research papers that were used as a basis for the work plan. These research papers are:
+
+1. Migrants and their vulnerability to human trafficking, modern slavery and forced labour
+2. Child Labour Policy Paper
+
+The **Rule of law and Governance Action Group** will hold its first meeting in early 2019.
+
+In March 2019, the Action Group will participate in an intersectional high-level panel on equality and human rights in New York.
+
+The **Conflict and Humanitarian Settings Action Group** is currently discussing its governance structure and terms of reference and informed the participants of the following:
+
+- The work plan will be launched in 2019
+- There are opportunities to work in Nigeria with DFID funding
+
+Participants requested further consultation and knowledge sharing on Action Group activities with enough time for partners to be able to attend workshops and provide feedback on concept notes.
+
+Now that the Terms of Reference have been adopted and that the Alliance is now a year in, the communications strategy should be priority in order to ensure full collaboration between GCG members. The Secretariat accepted the suggestions made in this regard and committed to establishing a more systematic communications strategy to inform members of current and upcoming activities.
+
+The broader discussion regarding the criteria that must be met to attribute the Alliance brand to a certain project or research paper was mentioned and is part of an ongoing discussion.
+
+Civil Society also proposed that the chairpersonship for action groups be open to non-UN agencies.
+"""),
+    ("Update on Pathfinder Countries and Pathfinder Country Guidance Note", """\
+The Secretariat gave an update on Pathfinder Countries and what the criteria are for a country to become a Pathfinder Country. The action points presented were:
+
+- Formal requests received by Albania, Chile, Fiji, Madagascar, Malawi, Mauritania, Mexico, Morocco, Nepal, Nigeria, Sri Lanka, Tunisia, Uganda and Vietnam.
+- Madagascar is the first Pathfinder Country to have organised a workshop which took place on 25th October 2018.
+- National Strategic Workshops are being planned for the following countries in 2019: Nigeria, Uganda, Albania, Nepal, Chile, Sri Lanka, Peru and Vietnam.
+
+The Secretariat also made the following points in relation to the pathfinder strategy:
+
+- There needs to be buy-in from UN Resident Coordinators;
+- Governments can choose a focus area if they wish, rather than covering both child labour and forced labour;
+- A pathfinder focal point needs to be nominated by the government;
+- We must ensure government ownership of the projects carried out;
+- The pathfinder concept is new and there needs to be a network of support from all UN agencies, especially in countries where the ILO is not that active;
+- Resource mobilisation is key, both on the part of the government and partners of the Alliance;
+
+The IOE and ITUC asked to be informed of any initiatives undertaken by other UN agencies to ensure social dialogue and stakeholder inclusion.
+
+Participants again called for a more systematic approach to communications within the Alliance, to facilitate the pathfinder strategy and ensure its success, while also noting that the regional diversity in the current list of countries was encouraging.
+
+**Pathfinder Country Guidance Note Discussion**
+
+The Pathfinder Country Guidance Note was discussed by the participants and a few changes were suggested. A revised draft will be shared by the Secretariat. The Chair allowed for a two-week period during which GCG members could provide their inputs before the Guidance Note would be finalised.
+"""),
+    ("Madagascar: Lessons from the National Strategy Workshop", """\
+The National Strategy Workshop that took place in Madagascar on 25th October 2018 was presented by Mr Hermann Tandra, Director General for Labour and Social Law, Ministry of Civil Service, Administrative Reform, Labour, Employment and Social Laws. The workshop report sent to the Secretariat has been attached to this Meeting Report (Annex II).
+
+Following the presentation, participants discussed the interagency collaboration between the Ministry for Development, the Ministry for Cooperation, the Ministry for Population as well as National Committees against Child Labour and Trafficking.
+"""),
+    ("Progress on Delta 8.7 Knowledge Platform", """\
+The UN University was unable to attend the meeting and sent a video presentation on the Delta 8.7 website for the group.
+"""),
+    ("Progress on the Alliance 8.7 website", """\
+The ILO gave a presentation on the Alliance website focusing on the way interested parties can subscribe to the mailing list or express willingness to join the Alliance as a partner/pathfinder country.
+
+A brief overview was given on the areas on the website that are currently lacking content. Participants were invited to the communications meeting later that afternoon to discuss in more detail. A side report on this meeting is attached (Annex III).
+"""),
+    ("Communications", """\
+The ILO presented the proposal for each stakeholder group to nominate a communications and engagement focal point in order to facilitate knowledge and information sharing and to make coordination and collaboration within the Alliance easier and more effective. These focal points would form part of a Communications Action Group run by the Secretariat.
+"""),
+    ("Upcoming events and work plan for 2019", """\
+The following upcoming events were presented to the group:
+
+- The NGO Forum in Bangkok 3rd – 5th December, during which it is expected that a Civil Society Statement of Principles and Goals to Advance SDG 8.7 will be endorsed, allowing for further engagement with Alliance 8.7 and other partners.
+- Expert group meeting on SDG 8 in April 2019
+- High Level Political Forum in July 2019.
+"""),
+    ("Action Items", """\
+- Participants have two weeks after receipt of the revised draft to provide their feedback on the Pathfinder Country Guidance Note.
+- Communications Action Group to meet to draft a communications strategy.
+- Notifications regarding upcoming events will be sent out further in advance.
+- The 4th GCG meeting will be held in New York in March or April 2019, tbc.
+"""),
+]  # fmt: skip
+
+TERMS_OF_REFERENCE_TEXT = """\
+# Terms of Reference of Alliance 8.7 and its Global Coordinating Group
+
+*This demo keeps the provisions discussed at the 3rd GCG meeting; the full adopted text is held by the Secretariat.*
+
+## Secretariat
+
+1. The ILO acts as Secretariat of the Alliance.
+2. The Secretariat undergoes a periodic review.
+
+## Global Coordinating Group
+
+3. Representatives from regional groups are rotated according to the wishes of the group, if at all.
+
+## Partners
+
+4. Representatives of survivors and victims may be included in the list of partners.
+"""
+
+TERMS_OF_REFERENCE_CHANGES = """\
+Changes agreed at the 3rd GCG meeting (28 November 2018):
+
+- Representatives from regional groups are rotated according to the wishes of the group, if at all.
+- The word “inaugural” is removed with regard to the ILO acting as Secretariat; the Secretariat undergoes a periodic review.
+- Representatives of survivors/victims may be included in the list of partners.
+"""
+
+GUIDANCE_NOTE_TEXT = """\
+# Pathfinder Country Guidance Note
+
+*Version discussed at the 3rd GCG meeting. This demo keeps the points the Secretariat made; the full text is held by the Secretariat.*
+
+## Becoming a pathfinder country
+
+1. A government writes to the Secretariat with a formal request.
+2. A pathfinder focal point is nominated by the government.
+3. Governments can choose a focus area if they wish, rather than covering both child labour and forced labour.
+
+## Support
+
+4. There needs to be buy-in from UN Resident Coordinators.
+5. Government ownership of the projects carried out is ensured.
+6. A network of support from all UN agencies is needed, especially in countries where the ILO is not that active.
+7. Resource mobilisation is key, both on the part of the government and partners of the Alliance.
+"""
+
+SUPPLY_CHAIN_CONCEPT_NOTE_TEXT = """\
+# Supply Chain Action Group – concept note
+
+*Distributed for consultation in July 2018. The full text is held by the Action Group.*
+
+1. The G-20 supply chain report, developed by ILO, OECD and World Bank.
+2. The research report on Child Labour and Forced Labour in Supply Chains.
+"""
+
+EVENTS = [
+    # title, city, country, starts_on, ends_on, window, dates note, description, notify days
+    ("NGO Forum", "Bangkok", "TH", datetime.date(2018, 12, 3), datetime.date(2018, 12, 5), None, "",
+     "A Civil Society Statement of Principles and Goals to Advance SDG 8.7 is expected to be endorsed, allowing for further engagement with Alliance 8.7 and other partners.", 30),
+    ("Expert group meeting on SDG 8", "", "", None, None, (datetime.date(2019, 4, 1), datetime.date(2019, 4, 30)), "April 2019", "", 60),
+    ("High Level Political Forum", "", "", None, None, (datetime.date(2019, 7, 1), datetime.date(2019, 7, 31)), "July 2019", "", 60),
+]  # fmt: skip
+
+DEMO_ACCOUNTS = [
+    # email local part, full name, password, staff, what they show
+    (
+        "secretariat",
+        "Sam Okafor",
+        "demo-secretariat-87",
+        True,
+        "secretariat officer (staff, admin)",
+    ),
+    ("member", "Maria Lopez", "demo-member-87", False, "GCG member (civil society)"),
+    (
+        "chair",
+        "Chen Wei",
+        "demo-chair-87",
+        False,
+        "Supply Chain Action Group chair, not in the GCG",
+    ),
+]
+
+
+def load(*, with_accounts: bool, stdout=None) -> dict:
+    """Loads the coordination part of the demo; returns the records other apps build on."""
+    orgs = {}
+    for name, acronym, kind, country in ORGANISATIONS:
+        orgs[acronym or name], _ = Organisation.objects.get_or_create(
+            name=name, defaults={"acronym": acronym, "kind": kind, "country": country}
+        )
+
+    groups = {}
+    for slug, name, short_name, kind, description in GROUPS:
+        groups[slug], _ = Group.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "short_name": short_name,
+                "kind": kind,
+                "description": description,
+            },
+        )
+    gcg = groups["gcg"]
+
+    tandra, _ = Person.objects.get_or_create(
+        full_name="Hyacinth Hermann Tandra",
+        organisation=orgs["Ministry of Labour, Madagascar"],
+        defaults={
+            "honorific": "Mr",
+            "position": "Director General for Labour and Social Law",
+        },
+    )
+
+    second, _ = Meeting.objects.get_or_create(
+        group=gcg,
+        number=2,
+        defaults={
+            "city": "New York",
+            "country": "US",
+            "time_zone": "America/New_York",
+            "window_starts_on": datetime.date(2018, 7, 1),
+            "window_ends_on": datetime.date(2018, 7, 31),
+            "dates_note": "July 2018",
+            "status": Meeting.Status.HELD,
+        },
+    )
+    third, created = Meeting.objects.get_or_create(
+        group=gcg,
+        number=3,
+        defaults={
+            "city": "Geneva",
+            "country": "CH",
+            "time_zone": "Europe/Zurich",
+            "starts_on": datetime.date(2018, 11, 28),
+            "ends_on": datetime.date(2018, 11, 28),
+            "objective": OBJECTIVE,
+            "participants_note": "See attached list. (Annex I)",
+            "status": Meeting.Status.HELD,
+        },
+    )
+    fourth, _ = Meeting.objects.get_or_create(
+        group=gcg,
+        number=4,
+        defaults={
+            "city": "New York",
+            "country": "US",
+            "time_zone": "America/New_York",
+            "window_starts_on": datetime.date(2019, 3, 1),
+            "window_ends_on": datetime.date(2019, 4, 30),
+            "dates_note": "March or April 2019, tbc",
+            "status": Meeting.Status.PLANNED,
+        },
+    )
+
+    items = {}
+    for order, (title, minutes) in enumerate(AGENDA, start=1):
+        items[order], _ = AgendaItem.objects.get_or_create(
+            meeting=third, order=order, defaults={"title": title, "minutes": minutes}
+        )
+
+    for person, organisation, status, note in [
+        (tandra, orgs["Ministry of Labour, Madagascar"], Attendance.Status.PRESENT,
+         "Representative of Madagascar; presented item V"),
+        (None, orgs["Secretariat"], Attendance.Status.PRESENT, "Secretariat"),
+        (None, orgs["ILO"], Attendance.Status.PRESENT, "Presented items VII and VIII"),
+        (None, orgs["IOE"], Attendance.Status.PRESENT, ""),
+        (None, orgs["ITUC"], Attendance.Status.PRESENT, ""),
+        (None, orgs["UNU"], Attendance.Status.APOLOGIES,
+         "Unable to attend; sent a video presentation on the Delta 8.7 website"),
+    ]:  # fmt: skip
+        Attendance.objects.get_or_create(
+            meeting=third,
+            person=person,
+            organisation=organisation,
+            defaults={"status": status, "note": note},
+        )
+
+    adopted_at = datetime.datetime(2018, 11, 28, 17, 0, tzinfo=GENEVA)
+    tor, _ = Document.objects.get_or_create(
+        owner_group=gcg,
+        title="Terms of Reference of Alliance 8.7 and the Global Coordinating Group",
+        defaults={"kind": Document.Kind.TERMS_OF_REFERENCE, "created_at": adopted_at},
+    )
+    tor_version, _ = DocumentVersion.objects.get_or_create(
+        document=tor,
+        number=1,
+        defaults={
+            "text": TERMS_OF_REFERENCE_TEXT,
+            "change_summary": TERMS_OF_REFERENCE_CHANGES,
+            "status": DocumentVersion.Status.ADOPTED,
+            "created_at": adopted_at,
+            "shared_at": adopted_at,
+        },
+    )
+    Decision.objects.get_or_create(
+        meeting=third,
+        agenda_item=items[2],
+        adopts_version=tor_version,
+        defaults={"text": "The Terms of Reference were adopted.", "order": 1},
+    )
+
+    discussed_at = datetime.datetime(2018, 11, 28, 12, 0, tzinfo=GENEVA)
+    guidance_note, _ = Document.objects.get_or_create(
+        owner_group=gcg,
+        title="Pathfinder Country Guidance Note",
+        defaults={"kind": Document.Kind.GUIDANCE_NOTE, "created_at": discussed_at},
+    )
+    DocumentVersion.objects.get_or_create(
+        document=guidance_note,
+        number=1,
+        defaults={
+            "text": GUIDANCE_NOTE_TEXT,
+            "change_summary": "Draft discussed at the 3rd GCG meeting; a few changes were suggested.",
+            "status": DocumentVersion.Status.SHARED,
+            "created_at": discussed_at,
+            "shared_at": discussed_at,
+        },
+    )
+    concept_note_at = datetime.datetime(2018, 7, 15, 12, 0, tzinfo=GENEVA)
+    concept_note, _ = Document.objects.get_or_create(
+        owner_group=groups["supply-chains"],
+        title="Supply Chain Action Group concept note",
+        defaults={"kind": Document.Kind.CONCEPT_NOTE, "created_at": concept_note_at},
+    )
+    DocumentVersion.objects.get_or_create(
+        document=concept_note,
+        number=1,
+        defaults={
+            "text": SUPPLY_CHAIN_CONCEPT_NOTE_TEXT,
+            "change_summary": "Distributed for consultation in July 2018.",
+            "status": DocumentVersion.Status.SHARED,
+            "created_at": concept_note_at,
+            "shared_at": concept_note_at,
+        },
+    )
+
+    action_items = [
+        # order, title, agenda item, owners (people, orgs, groups), relative days, trigger, document, fixed due
+        (1, "Provide feedback on the Pathfinder Country Guidance Note",
+         "Participants have two weeks after receipt of the revised draft to provide their feedback on the Pathfinder Country Guidance Note.",
+         items[4], [], [], [gcg], 14, "receipt of the revised draft", guidance_note, None),
+        (2, "Meet to draft a communications strategy",
+         "Communications Action Group to meet to draft a communications strategy.",
+         items[8], [], [], [groups["communications"]], None, "", None, None),
+        (3, "Send notifications of upcoming events further in advance",
+         "Notifications regarding upcoming events will be sent out further in advance.",
+         items[9], [], [orgs["Secretariat"]], [], None, "", None, None),
+        (4, "Hold the 4th GCG meeting in New York (March or April 2019, tbc)",
+         "The 4th GCG meeting will be held in New York in March or April 2019, tbc.",
+         items[10], [], [orgs["Secretariat"]], [], None, "", None, datetime.date(2019, 4, 30)),
+    ]  # fmt: skip
+    for order, title, details, agenda_item, people, organisations, owner_groups, days, trigger, document, due_on in action_items:  # fmt: skip
+        item, created = ActionItem.objects.get_or_create(
+            meeting=third,
+            title=title,
+            defaults={
+                "order": order,
+                "details": details,
+                "agenda_item": agenda_item,
+                "due_days_after_trigger": days,
+                "trigger": trigger,
+                "trigger_document": document,
+                "due_on": due_on,
+                "created_at": adopted_at,
+            },
+        )
+        if created:
+            item.owner_people.set(people)
+            item.owner_organisations.set(organisations)
+            item.owner_groups.set(owner_groups)
+
+    annexes = {}
+    for number, title, agenda_item in [
+        (1, "List of participants", None),
+        (2, "Report of the National Strategy Workshop in Madagascar (25 October 2018)", items[5]),
+        (3, "Side report on the communications meeting", items[7]),
+    ]:
+        annex, created = Annex.objects.get_or_create(
+            meeting=third, number=number, defaults={"title": title, "agenda_item": agenda_item}
+        )
+        if created:
+            annex.file.save(
+                f"gcg3-annex-{number}.pdf",
+                ContentFile(placeholder_pdf(f"Annex {number} - {title}")),
+                save=True,
+            )
+        annexes[number] = annex
+
+    for title, city, country, starts_on, ends_on, window, note, description, days in EVENTS:
+        event, created = Event.objects.get_or_create(
+            title=title,
+            presented_at=third,
+            defaults={
+                "city": city,
+                "country": country,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "window_starts_on": window[0] if window else None,
+                "window_ends_on": window[1] if window else None,
+                "dates_note": note,
+                "description": description,
+                "notify_days_before": days,
+            },
+        )
+        if created:
+            event.notify_groups.set([gcg])
+
+    accounts = []
+    if with_accounts:
+        accounts = _load_accounts(orgs=orgs, groups=groups)
+    return {
+        "organisations": orgs,
+        "groups": groups,
+        "meeting": third,
+        "annexes": annexes,
+        "people": {"tandra": tandra},
+        "accounts": accounts,
+    }
+
+
+def _load_accounts(*, orgs, groups) -> list[tuple[str, str, str]]:
+    """One account per role, each with a printed password: only ever while DEBUG is on."""
+    assert settings.DEBUG, "demo accounts exist only while DEBUG is on"
+    printed = []
+    for local, full_name, password, staff, role in DEMO_ACCOUNTS:
+        email = f"{local}@{DEMO_EMAIL_DOMAIN}"
+        first, _sep, last = full_name.partition(" ")
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "is_staff": staff,
+                "is_superuser": staff,
+            },
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        organisation = {
+            "secretariat": orgs["Secretariat"],
+            "member": orgs["Walk Free"],
+            "chair": orgs["ILO"],
+        }[local]
+        person, _ = Person.objects.get_or_create(
+            email=email,
+            defaults={"full_name": full_name, "organisation": organisation, "user": user},
+        )
+        if local == "secretariat":
+            Membership.objects.get_or_create(
+                person=person, group=groups["gcg"], defaults={"role": Membership.Role.SECRETARIAT}
+            )
+        elif local == "member":
+            Membership.objects.get_or_create(
+                person=person,
+                group=groups["gcg"],
+                defaults={
+                    "role": Membership.Role.MEMBER,
+                    "constituency": Constituency.CIVIL_SOCIETY,
+                },
+            )
+        else:
+            Membership.objects.get_or_create(
+                person=person,
+                group=groups["supply-chains"],
+                defaults={"role": Membership.Role.CHAIR, "constituency": Constituency.UN_AGENCY},
+            )
+        printed.append((email, password, role))
+    return printed
+
+
+def placeholder_pdf(text: str) -> bytes:
+    """A one-page PDF standing in for an annex whose original the Secretariat holds."""
+    safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    note = "Placeholder: the original annex is held by the Alliance 8.7 Secretariat."
+    stream = f"BT /F1 14 Tf 72 720 Td ({safe}) Tj 0 -24 Td /F1 11 Tf ({note}) Tj ET".encode(
+        "latin-1"
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

@@ -1,0 +1,1149 @@
+"""The GCG and the machinery every app shares: people, groups, meetings, papers, action items."""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .text import ordinal, to_roman
+from .uploads import validate_annex_file
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+def choices_check(field: str, choices) -> Q:
+    """The database refuses a status that the code does not know."""
+    return Q(**{f"{field}__in": choices.values})
+
+
+# ---------------------------------------------------------------------------
+# Accounts and people
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account; the email address is the login. Staff users are the secretariat."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.is_active and self.is_staff
+
+
+class Constituency(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    UN_AGENCY = "un_agency", _("UN agency")
+    WORKERS = "workers", _("Workers' organisation")
+    EMPLOYERS = "employers", _("Employers' organisation")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    SURVIVORS = "survivors", _("Survivors' network")
+    RESEARCH = "research", _("Research")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Constituency.choices)
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=choices_check("kind", Constituency), name="organisation_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+
+class Person(models.Model):
+    """Someone the secretariat works with; an account is optional (given by invitation)."""
+
+    honorific = models.CharField(_("honorific"), max_length=20, blank=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="person_email_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return " ".join(part for part in (self.honorific, self.full_name) if part)
+
+
+# ---------------------------------------------------------------------------
+# Groups
+
+
+class GroupQuerySet(models.QuerySet):
+    def of_user(self, user):
+        return self.filter(pk__in=user_group_ids(user))
+
+
+class GroupKind(models.TextChoices):
+    GCG = "gcg", _("Global Coordinating Group")
+    ACTION_GROUP = "action_group", _("Action group")
+    FOCAL_POINTS = "focal_points", _("Focal points")
+    OTHER = "other", _("Other")
+
+
+class Group(models.Model):
+    """The GCG, each action group and the Communications focal points are groups."""
+
+    Kind = GroupKind
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        constraints = [
+            models.CheckConstraint(
+                condition=choices_check("kind", GroupKind), name="group_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("group_meetings", args=[self.slug])
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    ALTERNATE = "alternate", _("Alternate")
+    CHAIR = "chair", _("Chair")
+    CO_CHAIR = "co_chair", _("Co-chair")
+    FOCAL_POINT = "focal_point", _("Focal point")
+    SECRETARIAT = "secretariat", _("Secretariat")
+
+
+class Membership(models.Model):
+    Role = MembershipRole
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    constituency = models.CharField(
+        _("constituency"), max_length=20, choices=Constituency.choices, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "person__full_name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "group"], name="membership_once_per_group"),
+            models.CheckConstraint(
+                condition=choices_check("role", MembershipRole), name="membership_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(constituency="") | choices_check("constituency", Constituency),
+                name="membership_constituency_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.group.short_name} ({self.get_role_display()})"
+
+
+def user_group_ids(user):
+    """Subquery of the ids of the groups the user belongs to (through their person)."""
+    return Membership.objects.filter(person__user_id=user.pk).values("group_id")
+
+
+# ---------------------------------------------------------------------------
+# Meetings
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_secretariat:
+            return self
+        return self.filter(group_id__in=user_group_ids(user))
+
+    def upcoming(self, today: datetime.date):
+        """Meetings still to come: confirmed from today on, or planned in a window not yet past."""
+        return self.exclude(status__in=[Meeting.Status.HELD, Meeting.Status.CANCELLED]).filter(
+            Q(starts_on__gte=today)
+            | Q(starts_on__isnull=True, window_ends_on__gte=today)
+            | Q(starts_on__isnull=True, window_ends_on__isnull=True)
+        )
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CONFIRMED = "confirmed", _("Confirmed")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Meeting(models.Model):
+    Status = MeetingStatus
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("3 for the 3rd meeting."))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=settings.TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text=_("Deadlines and reminders of this meeting use this time zone."),
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    window_starts_on = models.DateField(
+        _("tentative window from"),
+        null=True,
+        blank=True,
+        help_text=_("While the dates are not confirmed: the earliest possible date."),
+    )
+    window_ends_on = models.DateField(_("tentative window to"), null=True, blank=True)
+    dates_note = models.CharField(
+        _("dates note"),
+        max_length=200,
+        blank=True,
+        help_text=_("How the dates read while tentative, e.g. “March or April 2019, tbc”."),
+    )
+    objective = models.TextField(_("objective"), blank=True)
+    participants_note = models.TextField(
+        _("participants note"),
+        blank=True,
+        help_text=_("Shown above the participants, e.g. “See attached list (Annex I)”."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    history = HistoricalRecords()
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group", "-number"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "number"], name="meeting_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="meeting_number_positive"),
+            models.CheckConstraint(
+                condition=choices_check("status", MeetingStatus), name="meeting_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=False, ends_on__gte=F("starts_on")),
+                name="meeting_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(window_ends_on__isnull=True)
+                | Q(window_starts_on__isnull=True)
+                | Q(window_ends_on__gte=F("window_starts_on")),
+                name="meeting_window_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(starts_on__isnull=False),
+                name="meeting_confirmed_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held")
+                | Q(starts_on__isnull=False)
+                | Q(window_starts_on__isnull=False),
+                name="meeting_held_has_dates",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meeting_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The meeting cannot end before it starts.")
+        if self.ends_on and not self.starts_on:
+            errors["starts_on"] = _("Give the first day as well as the last.")
+        if (
+            self.window_starts_on
+            and self.window_ends_on
+            and self.window_ends_on < self.window_starts_on
+        ):
+            errors["window_ends_on"] = _("The tentative window cannot end before it starts.")
+        if self.status == self.Status.CONFIRMED and not self.starts_on:
+            errors["starts_on"] = _("A confirmed meeting needs its dates.")
+        if self.status == self.Status.HELD and not (self.starts_on or self.window_starts_on):
+            errors["starts_on"] = _("Give the dates (or at least the month) of a held meeting.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def title(self) -> str:
+        return _("%(ordinal)s %(group)s meeting") % {
+            "ordinal": ordinal(self.number),
+            "group": self.group.short_name,
+        }
+
+    @property
+    def report_title(self) -> str:
+        return _("Report of the %(ordinal)s Meeting of the Alliance 8.7 %(group)s") % {
+            "ordinal": ordinal(self.number),
+            "group": self.group.name,
+        }
+
+    @property
+    def has_confirmed_dates(self) -> bool:
+        return self.starts_on is not None
+
+    @property
+    def dates_display(self) -> str:
+        """“28 November 2018”, “29–30 November 2018”, or the tentative window as written."""
+        if self.starts_on:
+            return date_range_display(self.starts_on, self.ends_on)
+        if self.dates_note:
+            return self.dates_note
+        if self.window_starts_on and self.window_ends_on:
+            return _("between %(start)s and %(end)s (tbc)") % {
+                "start": date_format(self.window_starts_on, "DATE_FORMAT"),
+                "end": date_format(self.window_ends_on, "DATE_FORMAT"),
+            }
+        return _("dates to be confirmed")
+
+    @property
+    def place_display(self) -> str:
+        return ", ".join(part for part in (self.venue, self.city) if part)
+
+    @property
+    def sort_date(self) -> datetime.date | None:
+        return self.starts_on or self.window_starts_on
+
+
+def date_range_display(start: datetime.date, end: datetime.date | None) -> str:
+    if not end or end == start:
+        return date_format(start, "j F Y")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{date_format(end, 'j F Y')}"
+    if start.year == end.year:
+        return f"{date_format(start, 'j F')} – {date_format(end, 'j F Y')}"
+    return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=300)
+    minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "order"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "order"], name="agenda_item_order_unique"),
+            models.CheckConstraint(condition=Q(order__gte=1), name="agenda_item_order_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.numeral}. {self.title}"
+
+    @property
+    def numeral(self) -> str:
+        return to_roman(self.order)
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.order}"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    REMOTE = "remote", _("Remote")
+    APOLOGIES = "apologies", _("Apologies")
+
+
+class Attendance(models.Model):
+    Status = AttendanceStatus
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("The organisation represented (an organisation alone when nobody is named)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PRESENT
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "organisation__name", "person__full_name"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(organisation__isnull=False),
+                name="attendance_names_someone",
+            ),
+            models.CheckConstraint(
+                condition=choices_check("status", AttendanceStatus), name="attendance_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                condition=Q(person__isnull=False),
+                name="attendance_person_once",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"],
+                condition=Q(person__isnull=True),
+                name="attendance_organisation_once",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.person or self.organisation)
+
+    def clean(self):
+        if not self.person_id and not self.organisation_id:
+            raise ValidationError(_("Name a person or an organisation."))
+
+
+class Annex(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="annexes"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="annexes",
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to="annexes/%Y/",
+        blank=True,
+        validators=[validate_annex_file],
+        help_text=_("PDF, Office document or image."),
+    )
+    url = models.URLField(_("link"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        verbose_name = _("annex")
+        verbose_name_plural = _("annexes")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="annex_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="annex_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.title}"
+
+    @property
+    def label(self) -> str:
+        return _("Annex %(numeral)s") % {"numeral": to_roman(self.number)}
+
+    def get_absolute_url(self):
+        if self.file:
+            return reverse("annex_download", args=[self.meeting_id, self.number])
+        return self.url
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    text = models.TextField(_("text"))
+    adopts_version = models.ForeignKey(
+        "DocumentVersion",
+        verbose_name=_("adopts version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopting_decisions",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+# ---------------------------------------------------------------------------
+# Documents
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_secretariat:
+            return self
+        return self.filter(owner_group_id__in=user_group_ids(user))
+
+
+class DocumentKind(models.TextChoices):
+    TERMS_OF_REFERENCE = "terms_of_reference", _("Terms of Reference")
+    GUIDANCE_NOTE = "guidance_note", _("Guidance note")
+    CONCEPT_NOTE = "concept_note", _("Concept note")
+    WORK_PLAN = "work_plan", _("Work plan")
+    REPORT = "report", _("Report")
+    ROADMAP = "roadmap", _("Roadmap")
+    OTHER = "other", _("Other")
+
+
+class Document(models.Model):
+    Kind = DocumentKind
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    owner_group = models.ForeignKey(
+        Group, verbose_name=_("owner group"), on_delete=models.PROTECT, related_name="documents"
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(fields=["owner_group", "title"], name="document_title_unique"),
+            models.CheckConstraint(
+                condition=choices_check("kind", DocumentKind), name="document_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("document_detail", args=[self.pk])
+
+
+class DocumentVersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SHARED = "shared", _("Shared for comment")
+    FINAL = "final", _("Final")
+    ADOPTED = "adopted", _("Adopted")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class DocumentVersion(models.Model):
+    Status = DocumentVersionStatus
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
+    change_summary = models.TextField(_("change summary"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["document", "-number"]
+        get_latest_by = "number"
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="version_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
+            models.CheckConstraint(
+                condition=choices_check("status", DocumentVersionStatus),
+                name="version_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(document)s, version %(number)s") % {
+            "document": self.document.title,
+            "number": self.number,
+        }
+
+    def get_absolute_url(self):
+        return reverse("version_detail", args=[self.document_id, self.number])
+
+
+# ---------------------------------------------------------------------------
+# Action items
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=ActionItem.OPEN_STATUSES)
+
+    def overdue(self, today: datetime.date):
+        return self.open().filter(due_on__lt=today)
+
+    def owned_by(self, user):
+        """Items the user owns: as a person, through their organisation, or through a group."""
+        person = Person.objects.filter(user_id=user.pk)
+        return self.filter(
+            Exists(ActionItem.owner_people.through.objects.filter(
+                actionitem_id=OuterRef("pk"), person__user_id=user.pk
+            ))
+            | Exists(ActionItem.owner_organisations.through.objects.filter(
+                actionitem_id=OuterRef("pk"),
+                organisation_id__in=person.exclude(organisation=None).values("organisation_id"),
+            ))
+            | Exists(ActionItem.owner_groups.through.objects.filter(
+                actionitem_id=OuterRef("pk"), group_id__in=user_group_ids(user)
+            ))
+        )  # fmt: skip
+
+    def visible_to(self, user):
+        if user.is_secretariat:
+            return self
+        return self.filter(
+            Q(meeting__group_id__in=user_group_ids(user))
+            | Q(pk__in=self.owned_by(user).values("pk"))
+        )
+
+
+class ActionItemStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class ActionItem(models.Model):
+    """An action point to follow to done; its due date is fixed, or relative to a trigger."""
+
+    Status = ActionItemStatus
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+
+    title = models.CharField(_("title"), max_length=300)
+    details = models.TextField(_("details"), blank=True)
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    owner_people = models.ManyToManyField(
+        Person, verbose_name=_("owners (people)"), blank=True, related_name="action_items"
+    )
+    owner_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("owners (organisations)"),
+        blank=True,
+        related_name="action_items",
+    )
+    owner_groups = models.ManyToManyField(
+        Group, verbose_name=_("owners (groups)"), blank=True, related_name="action_items"
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    due_days_after_trigger = models.PositiveSmallIntegerField(
+        _("due days after trigger"),
+        null=True,
+        blank=True,
+        help_text=_("For a relative deadline: 14 for “two weeks after receipt of the draft”."),
+    )
+    trigger = models.CharField(
+        _("trigger"),
+        max_length=200,
+        blank=True,
+        help_text=_("What starts the clock, e.g. “receipt of the revised draft”."),
+    )
+    trigger_document = models.ForeignKey(
+        Document,
+        verbose_name=_("trigger document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waiting_action_items",
+        help_text=_("Sharing a new version of this document records the trigger."),
+    )
+    triggered_at = models.DateTimeField(_("triggered at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("status changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        indexes = [models.Index(fields=["status", "due_on"], name="action_item_status_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=choices_check("status", ActionItemStatus), name="action_item_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_days_after_trigger__isnull=True) | ~Q(trigger=""),
+                name="action_item_relative_names_trigger",
+            ),
+            models.CheckConstraint(
+                condition=Q(triggered_at__isnull=True) | Q(due_days_after_trigger__isnull=False),
+                name="action_item_trigger_needs_offset",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("action_item_detail", args=[self.pk])
+
+    def clean(self):
+        if self.due_days_after_trigger is not None and not self.trigger:
+            raise ValidationError(
+                {"trigger": _("Say what starts the clock of a relative deadline.")}
+            )
+        if self.due_days_after_trigger is not None and self.due_on and not self.triggered_at:
+            raise ValidationError(
+                {"due_on": _("A relative deadline gets its date when the trigger is recorded.")}
+            )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_relative(self) -> bool:
+        return self.due_days_after_trigger is not None
+
+    @property
+    def is_waiting_for_trigger(self) -> bool:
+        return self.is_relative and self.triggered_at is None
+
+    def due_date_from_trigger(self, triggered_at: datetime.datetime) -> datetime.date:
+        """The clock starts on the day of the trigger, in the meeting's (or the site's) time zone."""
+        tz = zoneinfo.ZoneInfo(self.meeting.time_zone if self.meeting else settings.TIME_ZONE)
+        return timezone.localtime(triggered_at, tz).date() + datetime.timedelta(
+            days=self.due_days_after_trigger
+        )
+
+    def days_until_due(self, today: datetime.date) -> int | None:
+        if self.due_on is None:
+            return None
+        return (self.due_on - today).days
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        days = self.days_until_due(today)
+        return self.is_open and days is not None and days < 0
+
+    def due_label(self, today: datetime.date) -> str:
+        """What a member reads next to the item: “due in 3 days”, “overdue by 2 days”…"""
+        if self.is_waiting_for_trigger:
+            return ngettext(
+                "due %(count)d day after %(trigger)s",
+                "due %(count)d days after %(trigger)s",
+                self.due_days_after_trigger,
+            ) % {"count": self.due_days_after_trigger, "trigger": self.trigger}
+        days = self.days_until_due(today)
+        if days is None:
+            return _("no due date")
+        if not self.is_open:
+            return _("was due on %(date)s") % {"date": date_format(self.due_on, "j F Y")}
+        if days == 0:
+            return _("due today")
+        if days > 0:
+            return ngettext("due in %(count)d day", "due in %(count)d days", days) % {"count": days}
+        return ngettext("overdue by %(count)d day", "overdue by %(count)d days", -days) % {
+            "count": -days
+        }
+
+    def owners_display(self) -> str:
+        """Uses the prefetched owners when the caller prefetched them."""
+        names = [str(p) for p in self.owner_people.all()]
+        names += [o.short_name for o in self.owner_organisations.all()]
+        names += [g.name for g in self.owner_groups.all()]
+        return ", ".join(names)
+
+    def can_change_status(self, user) -> bool:
+        if user.is_secretariat:
+            return True
+        return ActionItem.objects.filter(pk=self.pk).owned_by(user).exists()
+
+
+class ActionItemStatusChange(models.Model):
+    action_item = models.ForeignKey(
+        ActionItem,
+        verbose_name=_("action item"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=ActionItem.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=ActionItem.Status.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["action_item", "changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+# ---------------------------------------------------------------------------
+# Consultations (the cycle itself is built on these in the consultations work)
+
+
+class Consultation(models.Model):
+    """One version opened to a group for comments, from opens_at to closes_at (to the second)."""
+
+    version = models.ForeignKey(
+        DocumentVersion,
+        verbose_name=_("version"),
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+    audience = models.ForeignKey(
+        Group, verbose_name=_("audience"), on_delete=models.PROTECT, related_name="consultations"
+    )
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    comments_private = models.BooleanField(_("comments private to the secretariat"), default=False)
+    dispositions_published = models.BooleanField(_("dispositions published"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="consultation_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.version} – {self.audience.short_name}"
+
+    def clean(self):
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The window must close after it opens.")})
+
+    def is_open(self, at: datetime.datetime) -> bool:
+        return self.opens_at <= at < self.closes_at
+
+
+class CommentDisposition(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY = "partly", _("Partly accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    NOTED = "noted", _("Noted")
+
+
+class Comment(models.Model):
+    Disposition = CommentDisposition
+
+    consultation = models.ForeignKey(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        Person, verbose_name=_("author"), on_delete=models.PROTECT, related_name="comments"
+    )
+    paragraph = models.CharField(
+        _("paragraph"), max_length=20, blank=True, help_text=_("Empty for the whole text.")
+    )
+    text = models.TextField(_("comment"), max_length=10000)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    disposition = models.CharField(
+        _("disposition"), max_length=20, choices=Disposition.choices, blank=True
+    )
+    reply = models.TextField(_("reply"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["consultation", "created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disposition="") | choices_check("disposition", CommentDisposition),
+                name="comment_disposition_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+# ---------------------------------------------------------------------------
+# Events and reminders
+
+
+class EventQuerySet(models.QuerySet):
+    def upcoming(self, today: datetime.date):
+        return self.filter(
+            Q(ends_on__gte=today)
+            | Q(ends_on__isnull=True, starts_on__gte=today)
+            | Q(starts_on__isnull=True, window_ends_on__gte=today)
+        )
+
+
+class Event(models.Model):
+    """An upcoming event members should hear of, and how far in advance."""
+
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryField(_("country"), blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    window_starts_on = models.DateField(_("tentative window from"), null=True, blank=True)
+    window_ends_on = models.DateField(_("tentative window to"), null=True, blank=True)
+    dates_note = models.CharField(_("dates note"), max_length=200, blank=True)
+    notify_groups = models.ManyToManyField(
+        Group, verbose_name=_("tell these groups"), blank=True, related_name="events"
+    )
+    notify_days_before = models.PositiveSmallIntegerField(
+        _("tell them this many days before"), default=30
+    )
+    presented_at = models.ForeignKey(
+        Meeting,
+        verbose_name=_("presented at meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    history = HistoricalRecords()
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "window_starts_on", "title"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=False, ends_on__gte=F("starts_on")),
+                name="event_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(window_ends_on__isnull=True)
+                | Q(window_starts_on__isnull=True)
+                | Q(window_ends_on__gte=F("window_starts_on")),
+                name="event_window_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The event cannot end before it starts.")})
+
+    @property
+    def dates_display(self) -> str:
+        if self.starts_on:
+            return date_range_display(self.starts_on, self.ends_on)
+        return self.dates_note or _("dates to be confirmed")
+
+    @property
+    def place_display(self) -> str:
+        return ", ".join(p for p in (self.city, self.country.name if self.country else "") if p)
+
+
+class Reminder(models.Model):
+    """One notification, sent exactly once: claimed before sending, marked sent after."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    recipient = models.ForeignKey(
+        Person, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    milestone = models.CharField(_("milestone"), max_length=40)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "recipient", "milestone"],
+                name="reminder_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.milestone} → {self.recipient}"

@@ -1,0 +1,272 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import access
+from .forms import ActionItemFilterForm, ActionItemStatusForm
+from .models import (
+    ActionItem,
+    Attendance,
+    Decision,
+    Document,
+    DocumentVersion,
+    Event,
+    Meeting,
+)
+from .services import ActionItemError, action_item_set_status
+
+PAGE_SIZE = 50
+
+_OWNERS = ("owner_people", "owner_organisations", "owner_groups")
+
+
+def _today():
+    return timezone.localdate()
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "coordination/home.html")
+
+
+@login_required
+def dashboard(request):
+    user, today = request.user, _today()
+    my_items = (
+        ActionItem.objects.open()
+        .owned_by(user)
+        .select_related("meeting__group")
+        .prefetch_related(*_OWNERS)
+        .order_by("due_on", "pk")[:20]
+    )
+    all_overdue = None
+    if user.is_secretariat:
+        all_overdue = (
+            ActionItem.objects.overdue(today)
+            .select_related("meeting__group")
+            .prefetch_related(*_OWNERS)
+            .order_by("due_on", "pk")[:20]
+        )
+    meetings = (
+        Meeting.objects.visible_to(user)
+        .upcoming(today)
+        .select_related("group")
+        .order_by("starts_on", "window_starts_on", "number")[:5]
+    )
+    versions = (
+        DocumentVersion.objects.filter(document__in=Document.objects.visible_to(user))
+        .select_related("document__owner_group")
+        .order_by("-created_at", "-pk")[:8]
+    )
+    return render(
+        request,
+        "coordination/dashboard.html",
+        {
+            "my_items": my_items,
+            "all_overdue": all_overdue,
+            "meetings": meetings,
+            "versions": versions,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def meeting_list(request, group=None):
+    meetings = Meeting.objects.visible_to(request.user).select_related("group")
+    if group is not None:
+        meetings = meetings.filter(group=group)
+    page = Paginator(meetings.order_by("group__name", "-number"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "coordination/meeting_list.html", {"page": page, "group": group})
+
+
+@login_required
+def group_meetings(request, slug):
+    return meeting_list(request, group=access.get_group_for_user(request.user, slug))
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = access.get_meeting_for_user(request.user, pk)
+    agenda_items = list(meeting.agenda_items.all())
+    attendances = meeting.attendances.select_related("person__organisation", "organisation")
+    decisions = meeting.decisions.select_related(
+        "agenda_item", "adopts_version__document"
+    ).order_by("agenda_item__order", "order", "pk")
+    action_items = (
+        meeting.action_items.select_related("agenda_item", "trigger_document")
+        .prefetch_related(*_OWNERS)
+        .order_by("order", "pk")
+    )
+    siblings = {
+        m.number: m
+        for m in Meeting.objects.filter(
+            group=meeting.group, number__in=[meeting.number - 1, meeting.number + 1]
+        )
+    }
+    return render(
+        request,
+        "coordination/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "agenda_items": agenda_items,
+            "attendances": attendances,
+            "present": [a for a in attendances if a.status != Attendance.Status.APOLOGIES],
+            "apologies": [a for a in attendances if a.status == Attendance.Status.APOLOGIES],
+            "decisions": decisions,
+            "action_items": action_items,
+            "annexes": meeting.annexes.all(),
+            "events": meeting.events.all(),
+            "previous": siblings.get(meeting.number - 1),
+            "next": siblings.get(meeting.number + 1),
+            "today": _today(),
+        },
+    )
+
+
+@login_required
+def annex_download(request, meeting_pk, number):
+    annex = access.get_annex_for_user(request.user, meeting_pk, number)
+    if not annex.file:
+        raise Http404
+    try:
+        handle = annex.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(handle, as_attachment=True, filename=annex.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def action_item_list(request):
+    user, today = request.user, _today()
+    form = ActionItemFilterForm(request.GET or None, user=user)
+    items = ActionItem.objects.visible_to(user)
+    if form.is_bound and form.is_valid():
+        items = form.filter(items, user=user, today=today)
+    else:
+        items = items.open()
+    items = (
+        items.select_related("meeting__group", "trigger_document")
+        .prefetch_related(*_OWNERS)
+        .order_by("status", "due_on", "pk")
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "coordination/action_item_list.html",
+        {"form": form, "page": page, "today": today, "query": query.urlencode()},
+    )
+
+
+@login_required
+def action_item_detail(request, pk):
+    item = access.get_action_item_for_user(request.user, pk)
+    return _render_action_item(request, item, ActionItemStatusForm(initial={"status": item.status}))
+
+
+def _render_action_item(request, item, form, status=200):
+    return render(
+        request,
+        "coordination/action_item_detail.html",
+        {
+            "item": item,
+            "form": form,
+            "can_change": item.can_change_status(request.user),
+            "changes": item.status_changes.select_related("changed_by"),
+            "today": _today(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def action_item_status(request, pk):
+    item = access.get_action_item_for_user(request.user, pk)
+    if not item.can_change_status(request.user):
+        raise Http404
+    form = ActionItemStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            action_item_set_status(
+                action_item=item,
+                status=form.cleaned_data["status"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ActionItemError as error:
+            form.add_error("status", str(error))
+        else:
+            item.refresh_from_db()
+            messages.success(request, item.get_status_display())
+            return redirect(item)
+    return _render_action_item(request, item, form, status=400)
+
+
+@login_required
+def document_list(request):
+    documents = (
+        Document.objects.visible_to(request.user)
+        .select_related("owner_group")
+        .prefetch_related(
+            Prefetch("versions", queryset=DocumentVersion.objects.order_by("-number"))
+        )
+        .order_by("owner_group__name", "title")
+    )
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "coordination/document_list.html", {"page": page})
+
+
+@login_required
+def document_detail(request, pk):
+    document = access.get_document_for_user(request.user, pk)
+    versions = document.versions.prefetch_related(
+        Prefetch("adopting_decisions", queryset=Decision.objects.select_related("meeting__group"))
+    ).order_by("-number")
+    return render(
+        request, "coordination/document_detail.html", {"document": document, "versions": versions}
+    )
+
+
+@login_required
+def version_detail(request, pk, number):
+    version = access.get_version_for_user(request.user, pk, number)
+    return render(request, "coordination/version_detail.html", {"version": version})
+
+
+@login_required
+def event_list(request):
+    today = _today()
+    events = Event.objects.prefetch_related("notify_groups").order_by(
+        "starts_on", "window_starts_on", "title"
+    )
+    return render(
+        request,
+        "coordination/event_list.html",
+        {
+            "upcoming": events.upcoming(today)[:PAGE_SIZE],
+            "past": events.exclude(pk__in=events.upcoming(today).values("pk")).order_by(
+                "-starts_on"
+            )[:PAGE_SIZE],
+        },
+    )
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The invited person chooses a password through a one-time link and lands on the dashboard."""
+
+    template_name = "registration/invitation_accept.html"
+    post_reset_login = True
+    success_url = reverse_lazy("dashboard")

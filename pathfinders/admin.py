@@ -1,0 +1,58 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import NationalWorkshop, PathfinderCountry, Roadmap, StageChange
+from .services import pathfinder_stage_change
+
+
+class StageChangeInline(admin.TabularInline):
+    """Read-only: the timeline grows through the stage field, via the service."""
+
+    model = StageChange
+    extra = 0
+    readonly_fields = ["from_stage", "to_stage", "changed_at", "changed_by", "note"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NationalWorkshopInline(admin.StackedInline):
+    model = NationalWorkshop
+    extra = 0
+    autocomplete_fields = ["report_annex"]
+
+
+class RoadmapInline(admin.StackedInline):
+    model = Roadmap
+    extra = 0
+
+
+@admin.register(PathfinderCountry)
+class PathfinderCountryAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "stage", "request_received_on", "focal_point", "is_public"]
+    list_filter = ["stage", "is_public"]
+    search_fields = ["country", "notes"]
+    list_select_related = ["focal_point"]
+    autocomplete_fields = ["focal_point", "resident_coordinator"]
+    inlines = [StageChangeInline, NationalWorkshopInline, RoadmapInline]
+
+    def save_model(self, request, obj, form, change):
+        """A new stage goes through the service, so the timeline says who moved it and when."""
+        new_stage = obj.stage
+        if change and "stage" in form.changed_data:
+            obj.stage = form.initial["stage"]
+        super().save_model(request, obj, form, change)
+        if not change or "stage" in form.changed_data:
+            pathfinder_stage_change(
+                country=obj, stage=new_stage, by=request.user, is_first=not change
+            )
+
+
+@admin.register(NationalWorkshop)
+class NationalWorkshopAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "status", "dates_display", "city"]
+    list_filter = ["status"]
+    search_fields = ["country__country", "city", "organisers"]
+    list_select_related = ["country"]
+    autocomplete_fields = ["report_annex"]

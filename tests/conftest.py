@@ -1,0 +1,96 @@
+"""The cast of the tests, and the rules for tests that need real services.
+
+In CI (CI=true) the suite must run on PostgreSQL with Chromium present: a missing service
+stops the run with a clear message instead of skipping.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_configure(config):
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop + live_server
+
+
+def pytest_sessionstart(session):
+    if IN_CI and not _is_postgres():
+        pytest.exit(
+            "CI must run the tests on PostgreSQL: set DATABASE_URL=postgres://... (see .ci/run).",
+            returncode=3,
+        )
+    if IN_CI and not os.path.exists(CHROMIUM):
+        pytest.exit(f"CI needs Chromium at {CHROMIUM} for the browser tests (see .ci/run).", 3)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "postgres" in item.keywords and not _is_postgres():
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (runs in CI)"))
+        if "browser" in item.keywords and not os.path.exists(CHROMIUM):
+            item.add_marker(pytest.mark.skip(reason=f"needs {CHROMIUM} (runs in CI)"))
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_and_media(settings, tmp_path):
+    """No collectstatic manifest in tests, and uploads go to a throw-away folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": shutil.which("chromium") or CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+# --- the cast -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def gcg(db):
+    return factories.GroupFactory(slug="gcg", name="Global Coordinating Group", short_name="GCG")
+
+
+@pytest.fixture
+def other_group(db):
+    return factories.GroupFactory(
+        slug="migration", name="Migration Action Group", short_name="Migration AG"
+    )
+
+
+@pytest.fixture
+def secretariat(db):
+    return factories.UserFactory(email="officer@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def gcg_member(gcg):
+    user = factories.UserFactory(email="member@example.org")
+    factories.MembershipFactory(person__user=user, person__email=user.email, group=gcg)
+    return user
+
+
+@pytest.fixture
+def outsider(other_group):
+    """Signed in, but a member of another group only."""
+    user = factories.UserFactory(email="outsider@example.org")
+    factories.MembershipFactory(person__user=user, person__email=user.email, group=other_group)
+    return user
