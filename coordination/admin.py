@@ -113,10 +113,8 @@ class AttendanceInline(admin.TabularInline):
     autocomplete_fields = ["person", "organisation"]
 
 
-class DecisionInline(admin.StackedInline):
-    model = Decision
-    extra = 0
-    autocomplete_fields = ["adopts_version"]
+class OwnAgendaItemsMixin:
+    """Inside a meeting, the agenda-item choices are that meeting's items only."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agenda_item" and request.resolver_match.kwargs.get("object_id"):
@@ -126,7 +124,13 @@ class DecisionInline(admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ActionItemInline(admin.StackedInline):
+class DecisionInline(OwnAgendaItemsMixin, admin.StackedInline):
+    model = Decision
+    extra = 0
+    autocomplete_fields = ["adopts_version"]
+
+
+class ActionItemInline(OwnAgendaItemsMixin, admin.StackedInline):
     model = ActionItem
     extra = 0
     fields = [
@@ -139,13 +143,11 @@ class ActionItemInline(admin.StackedInline):
         "status",
     ]
     show_change_link = True
-    formfield_for_foreignkey = DecisionInline.formfield_for_foreignkey
 
 
-class AnnexInline(admin.TabularInline):
+class AnnexInline(OwnAgendaItemsMixin, admin.TabularInline):
     model = Annex
     extra = 0
-    formfield_for_foreignkey = DecisionInline.formfield_for_foreignkey
 
 
 @admin.register(Meeting)

@@ -94,3 +94,24 @@ def outsider(other_group):
     user = factories.UserFactory(email="outsider@example.org")
     factories.MembershipFactory(person__user=user, person__email=user.email, group=other_group)
     return user
+
+
+@pytest.fixture
+def demo(db, settings):
+    """The 3rd GCG meeting, loaded as `make demo` loads it (DEBUG on: with the demo accounts)."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    settings.DEBUG = False
+    from coordination.models import Meeting, User
+
+    # Demo accounts never sign in with DEBUG off (as in production): the tests, which run
+    # with DEBUG off, give the same people ordinary addresses.
+    users = {}
+    for role in ("secretariat", "member", "chair"):
+        user = User.objects.get(email=f"{role}@demo.alliance87.invalid")
+        user.email = f"{role}@example.org"
+        user.save(update_fields=["email"])
+        users[role] = user
+    return {"meeting": Meeting.objects.get(group__slug="gcg", number=3), **users}

@@ -1,0 +1,76 @@
+"""The secretariat works in the admin: every changelist and change page renders with demo data."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from coordination.models import ActionItem, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_admin_page_renders_with_demo_data(client, demo):
+    client.force_login(demo["secretariat"])
+    failures = []
+    for model, model_admin in admin.site._registry.items():
+        info = model._meta.app_label, model._meta.model_name
+        pages = [reverse("admin:%s_%s_changelist" % info), reverse("admin:%s_%s_add" % info)]
+        obj = model._default_manager.order_by("pk").first()
+        if obj is not None:
+            pages.append(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+            if hasattr(model_admin, "history_view"):
+                pages.append(reverse("admin:%s_%s_history" % info, args=[obj.pk]))
+        for url in pages:
+            status = client.get(url).status_code
+            if status != 200:
+                failures.append(f"{url}: {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_admin_search_and_filters_work(client, demo):
+    client.force_login(demo["secretariat"])
+    url = reverse("admin:coordination_actionitem_changelist")
+    page = client.get(url, {"q": "Guidance Note", "status__exact": "open"}).content.decode()
+    assert "Provide feedback on the Pathfinder Country Guidance Note" in page
+    assert "Meet to draft a communications strategy" not in page
+
+
+def test_status_changed_in_the_admin_is_recorded_with_who(client, demo):
+    item = ActionItem.objects.get(meeting=demo["meeting"], order=2)
+    client.force_login(demo["secretariat"])
+    url = reverse("admin:coordination_actionitem_changelist")
+    client.post(url, {"action": "mark_done", "_selected_action": [item.pk]})
+    item.refresh_from_db()
+    assert item.status == "done"
+    change = item.status_changes.get()
+    assert (change.from_status, change.to_status, change.changed_by) == (
+        "open",
+        "done",
+        demo["secretariat"],
+    )
+
+
+def test_secretariat_invites_a_person_from_the_admin(client, demo, mailoutbox):
+    person = Person.objects.create(full_name="Ana Pérez", email="ana@example.org")
+    client.force_login(demo["secretariat"])
+    response = client.post(
+        reverse("admin:coordination_person_changelist"),
+        {"action": "invite", "_selected_action": [person.pk]},
+        follow=True,
+    )
+    assert "1 invitation sent." in response.content.decode()
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["ana@example.org"]
+    person.refresh_from_db()
+    assert person.user.email == "ana@example.org"
+    assert not person.user.has_usable_password()
+
+
+def test_meeting_changes_keep_an_audit_history(client, demo):
+    meeting = demo["meeting"]
+    meeting.venue = "ILO headquarters"
+    meeting.save()
+    client.force_login(demo["secretariat"])
+    page = client.get(reverse("admin:coordination_meeting_history", args=[meeting.pk]))
+    assert page.status_code == 200
+    assert meeting.history.count() == 2

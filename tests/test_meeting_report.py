@@ -1,0 +1,69 @@
+"""The meeting page is the report of the 3rd GCG meeting, in the shape of the seed."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_report_page_shows_the_whole_meeting(client, demo):
+    meeting = demo["meeting"]
+    client.force_login(demo["member"])
+
+    page = client.get(meeting.get_absolute_url()).content.decode()
+
+    assert "Report of the 3rd Meeting of the Alliance 8.7 Global Coordinating Group" in page
+    assert "Geneva, 28 November 2018" in page
+    assert "Reassess the progress made by the Secretariat" in page
+    assert "See attached list. (Annex I)" in page
+    assert "Mr Hyacinth Hermann Tandra" in page
+    for numeral, title in [
+        ("I.", "Welcome and progress report from the Chair"),
+        ("IV.", "Update on Pathfinder Countries and Pathfinder Country Guidance Note"),
+        ("IX.", "Upcoming events and work plan for 2019"),
+        ("X.", "Action Items"),
+    ]:
+        assert f'<span class="agenda-numeral">{numeral}</span> <a href="#' in page
+        assert title in page
+    assert "the word “inaugural” has been removed" in page
+    assert "The Terms of Reference were adopted." in page
+    assert "Provide feedback on the Pathfinder Country Guidance Note" in page
+    assert "due 14 days after receipt of the revised draft" in page
+    assert "Meet to draft a communications strategy" in page
+    for annex in ("Annex I", "Annex II", "Annex III"):
+        assert annex in page
+    assert "NGO Forum" in page
+    assert "2nd GCG meeting" in page and "4th GCG meeting" in page
+    assert 'href="/static/css/print.css" media="print"' in page
+
+
+def test_minutes_are_rendered_as_markdown_without_raw_html(client, demo):
+    item = demo["meeting"].agenda_items.get(order=1)
+    item.minutes += '\n\n<script>alert("x")</script> **bold**'
+    item.save()
+    client.force_login(demo["member"])
+    page = client.get(demo["meeting"].get_absolute_url()).content.decode()
+    assert "<strong>bold</strong>" in page
+    assert '<script>alert("x")</script>' not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_previous_and_next_meetings_link_to_each_other(client, demo):
+    client.force_login(demo["member"])
+    page = client.get(demo["meeting"].get_absolute_url()).content.decode()
+    assert 'rel="prev"' in page and 'rel="next"' in page
+
+
+def test_adopted_version_page_says_where_it_was_adopted(client, demo):
+    client.force_login(demo["member"])
+    decision = demo["meeting"].decisions.get(adopts_version__isnull=False)
+    page = client.get(decision.adopts_version.get_absolute_url()).content.decode()
+    assert "Adopted at the 3rd GCG meeting, 28 November 2018" in page
+
+
+def test_annex_is_downloaded_by_a_member(client, demo):
+    client.force_login(demo["member"])
+    response = client.get(reverse("annex_download", args=[demo["meeting"].pk, 2]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert "attachment" in response["Content-Disposition"]
