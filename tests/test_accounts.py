@@ -1,0 +1,111 @@
+"""Login, logout, password change and reset, and the invitation that ends on the dashboard."""
+
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from coordination.models import Person
+from coordination.services import person_invite
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"
+
+
+def link_in(message) -> str:
+    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+
+
+def test_login_with_email_lands_on_the_dashboard_and_logout(client, gcg_member):
+    response = client.post(
+        reverse("login"), {"username": gcg_member.email, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("dashboard")
+    assert "My open action items" in response.content.decode()
+
+    response = client.post(reverse("logout"), follow=True)
+    assert "Members receive their account by invitation" in response.content.decode()
+
+
+def test_wrong_password_is_refused_and_the_email_kept(client, gcg_member):
+    response = client.post(reverse("login"), {"username": gcg_member.email, "password": "nope"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Please enter a correct email address and password" in page
+    assert f'value="{gcg_member.email}"' in page
+
+
+def test_password_change(client, gcg_member):
+    client.force_login(gcg_member)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a new and long passphrase",
+            "new_password2": "a new and long passphrase",
+        },
+        follow=True,
+    )
+    assert "Your password was changed." in response.content.decode()
+    gcg_member.refresh_from_db()
+    assert gcg_member.check_password("a new and long passphrase")
+
+
+def test_password_reset_by_email(client, gcg_member, mailoutbox):
+    client.post(reverse("password_reset"), {"email": gcg_member.email})
+    assert len(mailoutbox) == 1
+    url = link_in(mailoutbox[0])
+    response = client.get(url, follow=True)
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "brand new passphrase 87", "new_password2": "brand new passphrase 87"},
+        follow=True,
+    )
+    assert "Your password is set." in response.content.decode()
+
+
+def test_invitation_sets_a_password_and_lands_on_the_dashboard(client, gcg, mailoutbox):
+    person = Person.objects.create(full_name="Ana Pérez", email="ana@example.org")
+    factories.MembershipFactory(person=person, group=gcg)
+    person_invite(person=person)
+    assert len(mailoutbox) == 1
+    assert "Dear Ana Pérez" in mailoutbox[0].body
+
+    response = client.get(link_in(mailoutbox[0]), follow=True)
+    form_url = response.redirect_chain[-1][0]
+    assert "Choose a password to finish setting up your account." in response.content.decode()
+    response = client.post(
+        form_url,
+        {"new_password1": "my own passphrase 87", "new_password2": "my own passphrase 87"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("dashboard")
+    assert "Welcome, Ana Pérez" in response.content.decode()
+
+    # The link works once.
+    client.logout()
+    response = client.get(link_in(mailoutbox[0]), follow=True)
+    assert "expired or was already used" in response.content.decode()
+
+
+def test_invitation_link_expires(client, settings, mailoutbox):
+    person = Person.objects.create(full_name="Late Reader", email="late@example.org")
+    with time_machine.travel("2026-01-01 09:00Z"):
+        person_invite(person=person)
+    with time_machine.travel("2026-01-05 09:00Z"):  # past the 3 days of PASSWORD_RESET_TIMEOUT
+        response = client.get(link_in(mailoutbox[0]), follow=True)
+    assert "expired or was already used" in response.content.decode()
+
+
+def test_invitation_mismatched_passwords_are_explained(client, mailoutbox):
+    person = Person.objects.create(full_name="Ana Pérez", email="ana@example.org")
+    person_invite(person=person)
+    response = client.get(link_in(mailoutbox[0]), follow=True)
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "my own passphrase 87", "new_password2": "something else"},
+    )
+    assert "The two password fields didn’t match." in response.content.decode()
