@@ -1,0 +1,102 @@
+"""The meeting flows as people do them, in Chromium: read the report, follow an action point."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page: Page, live_server, email: str, password: str):
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Log in").first.click()
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
+
+
+def test_member_reads_the_adopted_terms_of_reference_and_the_guidance_note_action(
+    page: Page, live_server, demo, watch_csp
+):
+    watch_csp(page)
+    log_in(page, live_server, "member@example.org", "demo-member-87")
+
+    page.get_by_role("link", name="Meetings", exact=True).click()
+    page.get_by_role("link", name="3rd GCG meeting").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Report of the 3rd Meeting of the Alliance 8.7 Global Coordinating Group"
+    )
+    expect(page.get_by_text("Geneva, 28 November 2018")).to_be_visible()
+    decisions = page.get_by_role("region", name="Decisions")
+    expect(decisions).to_contain_text("The Terms of Reference were adopted.")
+    actions = page.get_by_role("region", name="Action points")
+    expect(actions).to_contain_text("Provide feedback on the Pathfinder Country Guidance Note")
+    expect(actions).to_contain_text("due 14 days after receipt of the revised draft")
+
+    # The agenda links to the minutes of item II.
+    page.get_by_role("link", name="Terms of Reference", exact=True).click()
+    expect(page).to_have_url(re.compile("#item-2$"))
+
+    decisions.get_by_role("link", name=re.compile("Terms of Reference of Alliance 8.7")).click()
+    expect(page.get_by_text("Adopted at the 3rd GCG meeting, 28 November 2018")).to_be_visible()
+
+
+def test_secretariat_marks_an_action_item_done_and_the_member_sees_it(
+    browser, live_server, demo, watch_csp
+):
+    officer = watch_csp(browser.new_context().new_page())
+    log_in(officer, live_server, "secretariat@example.org", "demo-secretariat-87")
+    officer.get_by_role("link", name="Action items", exact=True).click()
+    officer.get_by_role("link", name="Meet to draft a communications strategy").click()
+    officer.get_by_label("New status").select_option(label="Done")
+    officer.get_by_label("Note (optional)").fill("Strategy meeting held")
+    officer.get_by_role("button", name="Save status").click()
+    expect(officer.get_by_test_id("status")).to_have_text("Done")
+
+    member = watch_csp(browser.new_context().new_page())
+    log_in(member, live_server, "member@example.org", "demo-member-87")
+    member.goto(live_server.url + demo["meeting"].get_absolute_url())
+    row = (
+        member.get_by_role("region", name="Action points")
+        .get_by_role("listitem")
+        .filter(has_text="Meet to draft a communications strategy")
+    )
+    expect(row).to_contain_text("Done")
+    row.get_by_role("link").click()
+    expect(member.get_by_test_id("status")).to_have_text("Done")
+    expect(member.get_by_text("Strategy meeting held")).to_be_visible()
+    expect(member.get_by_text("Open → Done")).to_be_visible()
+
+
+def test_invited_person_sets_a_password_and_lands_on_the_dashboard(
+    page: Page, live_server, demo, mailoutbox, watch_csp
+):
+    from coordination.models import Membership, Person
+
+    person = Person.objects.create(full_name="Ana Pérez", email="ana@example.org")
+    Membership.objects.create(person=person, group=demo["meeting"].group)
+
+    officer = watch_csp(page)
+    log_in(officer, live_server, "secretariat@example.org", "demo-secretariat-87")
+    officer.goto(live_server.url + "/admin/coordination/person/?q=Ana")
+    officer.get_by_role("checkbox", name=re.compile("Select this object")).check()
+    officer.get_by_role("combobox", name="Action:").select_option(
+        label="Invite the selected people to the site"
+    )
+    officer.get_by_role("button", name="Go").click()
+    expect(officer.get_by_text("1 invitation sent.")).to_be_visible()
+
+    link = re.search(r"https?://\S+", mailoutbox[0].body).group(0)
+    path = re.sub(r"^https?://[^/]+", "", link)
+    guest = watch_csp(page.context.browser.new_context().new_page())
+    guest.goto(live_server.url + path)
+    guest.get_by_label(re.compile(r"New password\W*$")).fill("my own passphrase 87")
+    guest.get_by_label("New password confirmation").fill("my own passphrase 87")
+    guest.get_by_role("button", name="Set password and continue").click()
+    expect(guest.get_by_role("heading", name="Welcome, Ana Pérez")).to_be_visible()
+    expect(
+        guest.get_by_text("Provide feedback on the Pathfinder Country Guidance Note")
+    ).to_be_visible()
