@@ -560,14 +560,14 @@ class Annex(models.Model):
     def __str__(self):
         return f"{self.label}: {self.title}"
 
-    @property
-    def label(self) -> str:
-        return _("Annex %(numeral)s") % {"numeral": to_roman(self.number)}
-
     def get_absolute_url(self):
         if self.file:
             return reverse("annex_download", args=[self.meeting_id, self.number])
         return self.url
+
+    @property
+    def label(self) -> str:
+        return _("Annex %(numeral)s") % {"numeral": to_roman(self.number)}
 
 
 class Decision(models.Model):
@@ -873,7 +873,7 @@ class ActionItem(models.Model):
         return self.is_relative and self.triggered_at is None
 
     def due_date_from_trigger(self, triggered_at: datetime.datetime) -> datetime.date:
-        """The clock starts on the day of the trigger, in the meeting's (or the site's) time zone."""
+        """The clock starts on the trigger's day in the meeting's time zone (or the site's)."""
         tz = zoneinfo.ZoneInfo(self.meeting.time_zone if self.meeting else settings.TIME_ZONE)
         return timezone.localtime(triggered_at, tz).date() + datetime.timedelta(
             days=self.due_days_after_trigger

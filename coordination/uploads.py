@@ -30,13 +30,16 @@ ALLOWED_SIGNATURES = {
 }
 
 
+WRONG_TYPE = _(
+    "“.%(extension)s” files are not accepted. Upload a PDF, an Office document or an image."
+)
+
+
 def validate_annex_file(file) -> None:
     extension = Path(file.name).suffix.lower().lstrip(".")
     if extension not in ALLOWED_SIGNATURES:
         raise ValidationError(
-            _(
-                "“.%(extension)s” files are not accepted. Upload a PDF, an Office document or an image."
-            ),
+            WRONG_TYPE,
             params={"extension": extension or "?"},
             code="file_type",
         )

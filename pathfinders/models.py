@@ -27,6 +27,14 @@ class Stage(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+FOCUS_FIELDS = (
+    "focus_child_labour",
+    "focus_forced_labour",
+    "focus_human_trafficking",
+    "focus_modern_slavery",
+)
+
+
 class PathfinderCountry(models.Model):
     country = CountryField(_("country"), unique=True)
     stage = models.CharField(
@@ -84,9 +92,9 @@ class PathfinderCountry(models.Model):
     def focus_areas(self) -> list[str]:
         return [
             str(self._meta.get_field(name).verbose_name)
-            for name in ("focus_child_labour", "focus_forced_labour", "focus_human_trafficking", "focus_modern_slavery")
+            for name in FOCUS_FIELDS
             if getattr(self, name)
-        ]  # fmt: skip
+        ]
 
 
 class StageChange(models.Model):

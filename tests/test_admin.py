@@ -13,13 +13,13 @@ def test_every_admin_page_renders_with_demo_data(client, demo):
     client.force_login(demo["secretariat"])
     failures = []
     for model, model_admin in admin.site._registry.items():
-        info = model._meta.app_label, model._meta.model_name
-        pages = [reverse("admin:%s_%s_changelist" % info), reverse("admin:%s_%s_add" % info)]
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        pages = [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_add")]
         obj = model._default_manager.order_by("pk").first()
         if obj is not None:
-            pages.append(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+            pages.append(reverse(f"{prefix}_change", args=[obj.pk]))
             if hasattr(model_admin, "history_view"):
-                pages.append(reverse("admin:%s_%s_history" % info, args=[obj.pk]))
+                pages.append(reverse(f"{prefix}_history", args=[obj.pk]))
         for url in pages:
             status = client.get(url).status_code
             if status != 200:

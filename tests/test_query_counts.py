@@ -75,9 +75,11 @@ def add_rows(*, gcg, user, n):
         for i, a in enumerate(actions)
     )
     ActionItemStatusChange.objects.bulk_create(
-        ActionItemStatusChange(action_item=actions[0], from_status="open", to_status="in_progress", changed_by=user)
+        ActionItemStatusChange(
+            action_item=actions[0], from_status="open", to_status="in_progress", changed_by=user
+        )
         for _ in range(n)
-    )  # fmt: skip
+    )
     documents = Document.objects.bulk_create(
         Document(title=f"Doc {start}-{i}", kind="report", owner_group=gcg) for i in range(n)
     )

@@ -5,88 +5,222 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ActionGroup',
+            name="ActionGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('run_by_secretariat', models.BooleanField(default=False, verbose_name='run by the Secretariat')),
-                ('status', models.CharField(choices=[('forming', 'Forming'), ('active', 'Active'), ('closed', 'Closed')], default='active', max_length=20, verbose_name='status')),
-                ('summary', models.TextField(blank=True, help_text='Markdown.', verbose_name='summary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "run_by_secretariat",
+                    models.BooleanField(default=False, verbose_name="run by the Secretariat"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("forming", "Forming"),
+                            ("active", "Active"),
+                            ("closed", "Closed"),
+                        ],
+                        default="active",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="Markdown.", verbose_name="summary"),
+                ),
             ],
             options={
-                'verbose_name': 'action group',
-                'verbose_name_plural': 'action groups',
-                'ordering': ['group__name'],
+                "verbose_name": "action group",
+                "verbose_name_plural": "action groups",
+                "ordering": ["group__name"],
             },
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='order')),
-                ('kind', models.CharField(choices=[('output', 'Output'), ('research', 'Research'), ('partnership', 'Partnership or project'), ('workshop', 'Workshop or meeting'), ('work_plan', 'Work plan'), ('governance', 'Governance'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('underway', 'Underway'), ('done', 'Done')], default='planned', max_length=20, verbose_name='status')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('when', models.CharField(blank=True, help_text='e.g. “early 2019”.', max_length=100, verbose_name='when')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="order")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("output", "Output"),
+                            ("research", "Research"),
+                            ("partnership", "Partnership or project"),
+                            ("workshop", "Workshop or meeting"),
+                            ("work_plan", "Work plan"),
+                            ("governance", "Governance"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("underway", "Underway"),
+                            ("done", "Done"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="starts on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                (
+                    "when",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. “early 2019”.",
+                        max_length=100,
+                        verbose_name="when",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activity',
-                'verbose_name_plural': 'activities',
-                'ordering': ['action_group', 'order', 'pk'],
+                "verbose_name": "activity",
+                "verbose_name_plural": "activities",
+                "ordering": ["action_group", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalActionGroup',
+            name="HistoricalActionGroup",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('run_by_secretariat', models.BooleanField(default=False, verbose_name='run by the Secretariat')),
-                ('status', models.CharField(choices=[('forming', 'Forming'), ('active', 'Active'), ('closed', 'Closed')], default='active', max_length=20, verbose_name='status')),
-                ('summary', models.TextField(blank=True, help_text='Markdown.', verbose_name='summary')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "run_by_secretariat",
+                    models.BooleanField(default=False, verbose_name="run by the Secretariat"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("forming", "Forming"),
+                            ("active", "Active"),
+                            ("closed", "Closed"),
+                        ],
+                        default="active",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="Markdown.", verbose_name="summary"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical action group',
-                'verbose_name_plural': 'historical action groups',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical action group",
+                "verbose_name_plural": "historical action groups",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalActivity',
+            name="HistoricalActivity",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='order')),
-                ('kind', models.CharField(choices=[('output', 'Output'), ('research', 'Research'), ('partnership', 'Partnership or project'), ('workshop', 'Workshop or meeting'), ('work_plan', 'Work plan'), ('governance', 'Governance'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('underway', 'Underway'), ('done', 'Done')], default='planned', max_length=20, verbose_name='status')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('when', models.CharField(blank=True, help_text='e.g. “early 2019”.', max_length=100, verbose_name='when')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="order")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("output", "Output"),
+                            ("research", "Research"),
+                            ("partnership", "Partnership or project"),
+                            ("workshop", "Workshop or meeting"),
+                            ("work_plan", "Work plan"),
+                            ("governance", "Governance"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("underway", "Underway"),
+                            ("done", "Done"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="starts on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                (
+                    "when",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. “early 2019”.",
+                        max_length=100,
+                        verbose_name="when",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical activity',
-                'verbose_name_plural': 'historical activities',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical activity",
+                "verbose_name_plural": "historical activities",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -6,65 +6,136 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('actiongroups', '0001_initial'),
-        ('coordination', '0001_initial'),
+        ("actiongroups", "0001_initial"),
+        ("coordination", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='actiongroup',
-            name='chair_organisations',
-            field=models.ManyToManyField(blank=True, related_name='chaired_action_groups', to='coordination.organisation', verbose_name='chaired by'),
+            model_name="actiongroup",
+            name="chair_organisations",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="chaired_action_groups",
+                to="coordination.organisation",
+                verbose_name="chaired by",
+            ),
         ),
         migrations.AddField(
-            model_name='actiongroup',
-            name='group',
-            field=models.OneToOneField(limit_choices_to={'kind__in': ['action_group', 'focal_points']}, on_delete=django.db.models.deletion.CASCADE, related_name='action_group', to='coordination.group', verbose_name='group'),
+            model_name="actiongroup",
+            name="group",
+            field=models.OneToOneField(
+                limit_choices_to={"kind__in": ["action_group", "focal_points"]},
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="action_group",
+                to="coordination.group",
+                verbose_name="group",
+            ),
         ),
         migrations.AddField(
-            model_name='activity',
-            name='action_group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='actiongroups.actiongroup', verbose_name='action group'),
+            model_name="activity",
+            name="action_group",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="activities",
+                to="actiongroups.actiongroup",
+                verbose_name="action group",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalactiongroup',
-            name='group',
-            field=models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'kind__in': ['action_group', 'focal_points']}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='coordination.group', verbose_name='group'),
+            model_name="historicalactiongroup",
+            name="group",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                limit_choices_to={"kind__in": ["action_group", "focal_points"]},
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="coordination.group",
+                verbose_name="group",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalactiongroup',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalactiongroup",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalactivity',
-            name='action_group',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actiongroups.actiongroup', verbose_name='action group'),
+            model_name="historicalactivity",
+            name="action_group",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="actiongroups.actiongroup",
+                verbose_name="action group",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalactivity',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalactivity",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actiongroup',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['forming', 'active', 'closed'])), name='action_group_status_valid'),
+            model_name="actiongroup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["forming", "active", "closed"])),
+                name="action_group_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['output', 'research', 'partnership', 'workshop', 'work_plan', 'governance', 'other'])), name='activity_kind_valid'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "output",
+                            "research",
+                            "partnership",
+                            "workshop",
+                            "work_plan",
+                            "governance",
+                            "other",
+                        ],
+                    )
+                ),
+                name="activity_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['planned', 'underway', 'done'])), name='activity_status_valid'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["planned", "underway", "done"])),
+                name="activity_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), models.Q(('ends_on__gte', models.F('starts_on')), ('starts_on__isnull', False)), _connector='OR'), name='activity_ends_after_start'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    models.Q(("ends_on__gte", models.F("starts_on")), ("starts_on__isnull", False)),
+                    _connector="OR",
+                ),
+                name="activity_ends_after_start",
+            ),
         ),
     ]

@@ -9,190 +9,663 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('coordination', '0001_initial'),
+        ("coordination", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalPathfinderCountry',
+            name="HistoricalPathfinderCountry",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('country', django_countries.fields.CountryField(db_index=True, max_length=2, verbose_name='country')),
-                ('stage', models.CharField(choices=[('interest', 'Interest expressed'), ('formal_request', 'Formal request received'), ('focal_point', 'Government focal point nominated'), ('rc_engaged', 'UN Resident Coordinator engaged'), ('workshop_planned', 'National workshop planned'), ('workshop_held', 'Workshop held'), ('roadmap_adopted', 'Roadmap adopted'), ('implementation', 'Implementation'), ('progress_review', 'Progress review'), ('on_hold', 'On hold'), ('withdrawn', 'Withdrawn')], default='interest', max_length=30, verbose_name='stage')),
-                ('focus_child_labour', models.BooleanField(default=False, verbose_name='child labour')),
-                ('focus_forced_labour', models.BooleanField(default=False, verbose_name='forced labour')),
-                ('focus_human_trafficking', models.BooleanField(default=False, verbose_name='human trafficking')),
-                ('focus_modern_slavery', models.BooleanField(default=False, verbose_name='modern slavery')),
-                ('request_letter', models.TextField(blank=True, max_length=100, verbose_name='request letter')),
-                ('request_received_on', models.DateField(blank=True, null=True, verbose_name='formal request received on')),
-                ('resident_coordinator_engaged_on', models.DateField(blank=True, null=True, verbose_name='Resident Coordinator engaged on')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('is_public', models.BooleanField(default=False, verbose_name='shown on the public page')),
-                ('stage_changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='stage changed at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('focal_point', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='coordination.person', verbose_name='government focal point')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resident_coordinator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='coordination.person', verbose_name='UN Resident Coordinator')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        db_index=True, max_length=2, verbose_name="country"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("interest", "Interest expressed"),
+                            ("formal_request", "Formal request received"),
+                            ("focal_point", "Government focal point nominated"),
+                            ("rc_engaged", "UN Resident Coordinator engaged"),
+                            ("workshop_planned", "National workshop planned"),
+                            ("workshop_held", "Workshop held"),
+                            ("roadmap_adopted", "Roadmap adopted"),
+                            ("implementation", "Implementation"),
+                            ("progress_review", "Progress review"),
+                            ("on_hold", "On hold"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="interest",
+                        max_length=30,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "focus_child_labour",
+                    models.BooleanField(default=False, verbose_name="child labour"),
+                ),
+                (
+                    "focus_forced_labour",
+                    models.BooleanField(default=False, verbose_name="forced labour"),
+                ),
+                (
+                    "focus_human_trafficking",
+                    models.BooleanField(default=False, verbose_name="human trafficking"),
+                ),
+                (
+                    "focus_modern_slavery",
+                    models.BooleanField(default=False, verbose_name="modern slavery"),
+                ),
+                (
+                    "request_letter",
+                    models.TextField(blank=True, max_length=100, verbose_name="request letter"),
+                ),
+                (
+                    "request_received_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="formal request received on"
+                    ),
+                ),
+                (
+                    "resident_coordinator_engaged_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="Resident Coordinator engaged on"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "is_public",
+                    models.BooleanField(default=False, verbose_name="shown on the public page"),
+                ),
+                (
+                    "stage_changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="stage changed at"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "focal_point",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="coordination.person",
+                        verbose_name="government focal point",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resident_coordinator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="coordination.person",
+                        verbose_name="UN Resident Coordinator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical pathfinder country',
-                'verbose_name_plural': 'historical pathfinder countries',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical pathfinder country",
+                "verbose_name_plural": "historical pathfinder countries",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PathfinderCountry',
+            name="PathfinderCountry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', django_countries.fields.CountryField(max_length=2, unique=True, verbose_name='country')),
-                ('stage', models.CharField(choices=[('interest', 'Interest expressed'), ('formal_request', 'Formal request received'), ('focal_point', 'Government focal point nominated'), ('rc_engaged', 'UN Resident Coordinator engaged'), ('workshop_planned', 'National workshop planned'), ('workshop_held', 'Workshop held'), ('roadmap_adopted', 'Roadmap adopted'), ('implementation', 'Implementation'), ('progress_review', 'Progress review'), ('on_hold', 'On hold'), ('withdrawn', 'Withdrawn')], default='interest', max_length=30, verbose_name='stage')),
-                ('focus_child_labour', models.BooleanField(default=False, verbose_name='child labour')),
-                ('focus_forced_labour', models.BooleanField(default=False, verbose_name='forced labour')),
-                ('focus_human_trafficking', models.BooleanField(default=False, verbose_name='human trafficking')),
-                ('focus_modern_slavery', models.BooleanField(default=False, verbose_name='modern slavery')),
-                ('request_letter', models.FileField(blank=True, upload_to='pathfinders/requests/', verbose_name='request letter')),
-                ('request_received_on', models.DateField(blank=True, null=True, verbose_name='formal request received on')),
-                ('resident_coordinator_engaged_on', models.DateField(blank=True, null=True, verbose_name='Resident Coordinator engaged on')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('is_public', models.BooleanField(default=False, verbose_name='shown on the public page')),
-                ('stage_changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='stage changed at')),
-                ('focal_point', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='coordination.person', verbose_name='government focal point')),
-                ('resident_coordinator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='coordination.person', verbose_name='UN Resident Coordinator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        max_length=2, unique=True, verbose_name="country"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("interest", "Interest expressed"),
+                            ("formal_request", "Formal request received"),
+                            ("focal_point", "Government focal point nominated"),
+                            ("rc_engaged", "UN Resident Coordinator engaged"),
+                            ("workshop_planned", "National workshop planned"),
+                            ("workshop_held", "Workshop held"),
+                            ("roadmap_adopted", "Roadmap adopted"),
+                            ("implementation", "Implementation"),
+                            ("progress_review", "Progress review"),
+                            ("on_hold", "On hold"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="interest",
+                        max_length=30,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "focus_child_labour",
+                    models.BooleanField(default=False, verbose_name="child labour"),
+                ),
+                (
+                    "focus_forced_labour",
+                    models.BooleanField(default=False, verbose_name="forced labour"),
+                ),
+                (
+                    "focus_human_trafficking",
+                    models.BooleanField(default=False, verbose_name="human trafficking"),
+                ),
+                (
+                    "focus_modern_slavery",
+                    models.BooleanField(default=False, verbose_name="modern slavery"),
+                ),
+                (
+                    "request_letter",
+                    models.FileField(
+                        blank=True, upload_to="pathfinders/requests/", verbose_name="request letter"
+                    ),
+                ),
+                (
+                    "request_received_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="formal request received on"
+                    ),
+                ),
+                (
+                    "resident_coordinator_engaged_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="Resident Coordinator engaged on"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "is_public",
+                    models.BooleanField(default=False, verbose_name="shown on the public page"),
+                ),
+                (
+                    "stage_changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="stage changed at"
+                    ),
+                ),
+                (
+                    "focal_point",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="coordination.person",
+                        verbose_name="government focal point",
+                    ),
+                ),
+                (
+                    "resident_coordinator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="coordination.person",
+                        verbose_name="UN Resident Coordinator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pathfinder country',
-                'verbose_name_plural': 'pathfinder countries',
-                'ordering': ['country'],
+                "verbose_name": "pathfinder country",
+                "verbose_name_plural": "pathfinder countries",
+                "ordering": ["country"],
             },
         ),
         migrations.CreateModel(
-            name='NationalWorkshop',
+            name="NationalWorkshop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(default='National Strategic Workshop', max_length=300, verbose_name='title')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='planned', max_length=20, verbose_name='status')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('tentative_period', models.CharField(blank=True, help_text='e.g. “2019” or “March 2019”.', max_length=100, verbose_name='tentative period')),
-                ('city', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('organisers', models.CharField(blank=True, max_length=500, verbose_name='organisers')),
-                ('participants_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='participants')),
-                ('lessons_learned', models.TextField(blank=True, verbose_name='lessons learned')),
-                ('report_annex', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='coordination.annex', verbose_name='report (annex)')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='workshops', to='pathfinders.pathfindercountry', verbose_name='pathfinder country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        default="National Strategic Workshop", max_length=300, verbose_name="title"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="starts on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                (
+                    "tentative_period",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. “2019” or “March 2019”.",
+                        max_length=100,
+                        verbose_name="tentative period",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=200, verbose_name="place")),
+                (
+                    "organisers",
+                    models.CharField(blank=True, max_length=500, verbose_name="organisers"),
+                ),
+                (
+                    "participants_count",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="participants"),
+                ),
+                ("lessons_learned", models.TextField(blank=True, verbose_name="lessons learned")),
+                (
+                    "report_annex",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="coordination.annex",
+                        verbose_name="report (annex)",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="workshops",
+                        to="pathfinders.pathfindercountry",
+                        verbose_name="pathfinder country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'national workshop',
-                'verbose_name_plural': 'national workshops',
-                'ordering': ['country', 'starts_on'],
+                "verbose_name": "national workshop",
+                "verbose_name_plural": "national workshops",
+                "ordering": ["country", "starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalRoadmap',
+            name="HistoricalRoadmap",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('adopted_on', models.DateField(blank=True, null=True, verbose_name='adopted on')),
-                ('priorities', models.TextField(blank=True, verbose_name='priorities')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('document', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='coordination.document', verbose_name='document')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('country', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pathfinders.pathfindercountry', verbose_name='pathfinder country')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("adopted_on", models.DateField(blank=True, null=True, verbose_name="adopted on")),
+                ("priorities", models.TextField(blank=True, verbose_name="priorities")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="coordination.document",
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pathfinders.pathfindercountry",
+                        verbose_name="pathfinder country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical roadmap',
-                'verbose_name_plural': 'historical roadmaps',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical roadmap",
+                "verbose_name_plural": "historical roadmaps",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalNationalWorkshop',
+            name="HistoricalNationalWorkshop",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(default='National Strategic Workshop', max_length=300, verbose_name='title')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='planned', max_length=20, verbose_name='status')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('tentative_period', models.CharField(blank=True, help_text='e.g. “2019” or “March 2019”.', max_length=100, verbose_name='tentative period')),
-                ('city', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('organisers', models.CharField(blank=True, max_length=500, verbose_name='organisers')),
-                ('participants_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='participants')),
-                ('lessons_learned', models.TextField(blank=True, verbose_name='lessons learned')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report_annex', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='coordination.annex', verbose_name='report (annex)')),
-                ('country', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pathfinders.pathfindercountry', verbose_name='pathfinder country')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        default="National Strategic Workshop", max_length=300, verbose_name="title"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="starts on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                (
+                    "tentative_period",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. “2019” or “March 2019”.",
+                        max_length=100,
+                        verbose_name="tentative period",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=200, verbose_name="place")),
+                (
+                    "organisers",
+                    models.CharField(blank=True, max_length=500, verbose_name="organisers"),
+                ),
+                (
+                    "participants_count",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="participants"),
+                ),
+                ("lessons_learned", models.TextField(blank=True, verbose_name="lessons learned")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report_annex",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="coordination.annex",
+                        verbose_name="report (annex)",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pathfinders.pathfindercountry",
+                        verbose_name="pathfinder country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical national workshop',
-                'verbose_name_plural': 'historical national workshops',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical national workshop",
+                "verbose_name_plural": "historical national workshops",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Roadmap',
+            name="Roadmap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('adopted_on', models.DateField(blank=True, null=True, verbose_name='adopted on')),
-                ('priorities', models.TextField(blank=True, verbose_name='priorities')),
-                ('country', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='roadmap', to='pathfinders.pathfindercountry', verbose_name='pathfinder country')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='coordination.document', verbose_name='document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("adopted_on", models.DateField(blank=True, null=True, verbose_name="adopted on")),
+                ("priorities", models.TextField(blank=True, verbose_name="priorities")),
+                (
+                    "country",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roadmap",
+                        to="pathfinders.pathfindercountry",
+                        verbose_name="pathfinder country",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="coordination.document",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'roadmap',
-                'verbose_name_plural': 'roadmaps',
+                "verbose_name": "roadmap",
+                "verbose_name_plural": "roadmaps",
             },
         ),
         migrations.CreateModel(
-            name='StageChange',
+            name="StageChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_stage', models.CharField(blank=True, choices=[('interest', 'Interest expressed'), ('formal_request', 'Formal request received'), ('focal_point', 'Government focal point nominated'), ('rc_engaged', 'UN Resident Coordinator engaged'), ('workshop_planned', 'National workshop planned'), ('workshop_held', 'Workshop held'), ('roadmap_adopted', 'Roadmap adopted'), ('implementation', 'Implementation'), ('progress_review', 'Progress review'), ('on_hold', 'On hold'), ('withdrawn', 'Withdrawn')], max_length=30, verbose_name='from')),
-                ('to_stage', models.CharField(choices=[('interest', 'Interest expressed'), ('formal_request', 'Formal request received'), ('focal_point', 'Government focal point nominated'), ('rc_engaged', 'UN Resident Coordinator engaged'), ('workshop_planned', 'National workshop planned'), ('workshop_held', 'Workshop held'), ('roadmap_adopted', 'Roadmap adopted'), ('implementation', 'Implementation'), ('progress_review', 'Progress review'), ('on_hold', 'On hold'), ('withdrawn', 'Withdrawn')], max_length=30, verbose_name='to')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='changed at')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_changes', to='pathfinders.pathfindercountry', verbose_name='pathfinder country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("interest", "Interest expressed"),
+                            ("formal_request", "Formal request received"),
+                            ("focal_point", "Government focal point nominated"),
+                            ("rc_engaged", "UN Resident Coordinator engaged"),
+                            ("workshop_planned", "National workshop planned"),
+                            ("workshop_held", "Workshop held"),
+                            ("roadmap_adopted", "Roadmap adopted"),
+                            ("implementation", "Implementation"),
+                            ("progress_review", "Progress review"),
+                            ("on_hold", "On hold"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=30,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        choices=[
+                            ("interest", "Interest expressed"),
+                            ("formal_request", "Formal request received"),
+                            ("focal_point", "Government focal point nominated"),
+                            ("rc_engaged", "UN Resident Coordinator engaged"),
+                            ("workshop_planned", "National workshop planned"),
+                            ("workshop_held", "Workshop held"),
+                            ("roadmap_adopted", "Roadmap adopted"),
+                            ("implementation", "Implementation"),
+                            ("progress_review", "Progress review"),
+                            ("on_hold", "On hold"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=30,
+                        verbose_name="to",
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="changed at"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stage_changes",
+                        to="pathfinders.pathfindercountry",
+                        verbose_name="pathfinder country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stage change',
-                'verbose_name_plural': 'stage changes',
-                'ordering': ['country', 'changed_at', 'pk'],
+                "verbose_name": "stage change",
+                "verbose_name_plural": "stage changes",
+                "ordering": ["country", "changed_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='pathfindercountry',
-            constraint=models.CheckConstraint(condition=models.Q(('stage__in', ['interest', 'formal_request', 'focal_point', 'rc_engaged', 'workshop_planned', 'workshop_held', 'roadmap_adopted', 'implementation', 'progress_review', 'on_hold', 'withdrawn'])), name='pathfinder_stage_valid'),
+            model_name="pathfindercountry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "stage__in",
+                        [
+                            "interest",
+                            "formal_request",
+                            "focal_point",
+                            "rc_engaged",
+                            "workshop_planned",
+                            "workshop_held",
+                            "roadmap_adopted",
+                            "implementation",
+                            "progress_review",
+                            "on_hold",
+                            "withdrawn",
+                        ],
+                    )
+                ),
+                name="pathfinder_stage_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nationalworkshop',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['planned', 'held', 'cancelled'])), name='workshop_status_valid'),
+            model_name="nationalworkshop",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["planned", "held", "cancelled"])),
+                name="workshop_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nationalworkshop',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), models.Q(('ends_on__gte', models.F('starts_on')), ('starts_on__isnull', False)), _connector='OR'), name='workshop_ends_after_start'),
+            model_name="nationalworkshop",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    models.Q(("ends_on__gte", models.F("starts_on")), ("starts_on__isnull", False)),
+                    _connector="OR",
+                ),
+                name="workshop_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nationalworkshop',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'held'), _negated=True), ('starts_on__isnull', False), _connector='OR'), name='workshop_held_has_date'),
+            model_name="nationalworkshop",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "held"), _negated=True),
+                    ("starts_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="workshop_held_has_date",
+            ),
         ),
     ]
