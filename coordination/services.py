@@ -58,9 +58,7 @@ def action_item_record_trigger(
         raise ActionItemError(_("This action item has a fixed due date, not a trigger."))
     at = at or timezone.now()
     with transaction.atomic():
-        item = (
-            ActionItem.objects.select_related("meeting").select_for_update().get(pk=action_item.pk)
-        )
+        item = ActionItem.objects.select_for_update().get(pk=action_item.pk)
         if item.triggered_at is not None:
             return item
         item.triggered_at = at

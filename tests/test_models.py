@@ -197,3 +197,36 @@ def test_action_item_queryset_finds_owners_through_person_organisation_and_group
 
     owned = set(ActionItem.objects.owned_by(user))
     assert owned == {by_person, by_org, by_group}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_people_marking_an_item_done_at_once_record_one_change():
+    """The row lock makes the second request see the first one's change, not overwrite it."""
+    import threading
+
+    from django.db import connection
+
+    secretariat = factories.UserFactory(is_staff=True)
+    item = factories.ActionItemFactory()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def mark_done():
+        try:
+            barrier.wait()
+            action_item_set_status(action_item=item, status="done", by=secretariat)
+            outcomes.append("done")
+        except ActionItemError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=mark_done) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["done", "refused"]
+    assert item.status_changes.count() == 1
