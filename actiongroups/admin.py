@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ActionGroup, Activity
+from .models import ActionGroup, Activity, PartnerApplication
 
 
 class ActivityInline(admin.StackedInline):
@@ -21,6 +22,16 @@ class ActionGroupAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("chair_organisations")
 
-    @admin.display(description="chairs")
+    @admin.display(description=_("chaired by"))
     def chairs(self, action_group):
         return action_group.chair_display
+
+
+@admin.register(PartnerApplication)
+class PartnerApplicationAdmin(admin.ModelAdmin):
+    list_display = ["organisation_name", "kind", "country", "submitted_at", "status"]
+    list_filter = ["status", "kind"]
+    search_fields = ["organisation_name", "contact_name", "email", "commitment"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = ["submitted_at", "ip_address", "triaged_at", "triaged_by"]
+    autocomplete_fields = ["organisation"]

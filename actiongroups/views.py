@@ -28,9 +28,16 @@ def action_group_detail(request, slug):
         ),
         group__slug=slug,
     )
-    documents = Document.objects.visible_to(request.user).filter(owner_group=action_group.group)
+    user = request.user
+    documents = Document.objects.visible_to(user).filter(owner_group=action_group.group)
+    memberships = action_group.group.memberships.all()
+    is_member = any(m.person.user_id == user.pk for m in memberships)
     return render(
         request,
         "actiongroups/action_group_detail.html",
-        {"action_group": action_group, "documents": documents},
+        {
+            "action_group": action_group,
+            "documents": documents,
+            "can_see_meetings": user.is_secretariat or is_member,
+        },
     )

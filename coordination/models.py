@@ -94,6 +94,16 @@ class Constituency(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SubmissionStatus(models.TextChoices):
+    """Triage of what the public submits (pathfinder interest, partner applications)."""
+
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted")
+    MERGED = "merged", _("Merged as a duplicate")
+    REJECTED = "rejected", _("Rejected")
+    SPAM = "spam", _("Spam")
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=300, unique=True)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)

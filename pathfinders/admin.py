@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import NationalWorkshop, PathfinderCountry, Roadmap, StageChange
+from .models import InterestSubmission, NationalWorkshop, PathfinderCountry, Roadmap, StageChange
 from .services import pathfinder_stage_change
 
 
@@ -56,3 +56,13 @@ class NationalWorkshopAdmin(SimpleHistoryAdmin):
     search_fields = ["country__country", "city", "organisers"]
     list_select_related = ["country"]
     autocomplete_fields = ["report_annex"]
+
+
+@admin.register(InterestSubmission)
+class InterestSubmissionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "contact_name", "email", "submitted_at", "status"]
+    list_filter = ["status"]
+    search_fields = ["institution", "contact_name", "email", "message"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = ["submitted_at", "ip_address", "triaged_at", "triaged_by"]
+    autocomplete_fields = ["pathfinder"]

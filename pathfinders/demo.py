@@ -81,8 +81,7 @@ def load(*, coordination: dict, stdout=None) -> None:
             pathfinder_stage_change(
                 country=country,
                 stage=Stage.WORKSHOP_HELD,
-                at=datetime.datetime(
-                    2018, 10, 25, 17, 0, tzinfo=zoneinfo.ZoneInfo("Indian/Antananarivo")
-                ),
-                note="First pathfinder country to hold a National Strategic Workshop.",
+                at=REPORTED_AT,
+                note="First pathfinder country to hold a National Strategic Workshop "
+                "(25 October 2018). " + REPORTED,
             )

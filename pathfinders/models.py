@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from coordination.models import Annex, Document, Person, choices_check, date_range_display
+from coordination.models import (
+    Annex,
+    Document,
+    Person,
+    SubmissionStatus,
+    choices_check,
+    date_range_display,
+)
 
 
 class Stage(models.TextChoices):
@@ -223,3 +230,56 @@ class Roadmap(models.Model):
 
     def __str__(self):
         return _("National roadmap of %(country)s") % {"country": self.country}
+
+
+class InterestSubmission(models.Model):
+    """The public pathfinder interest form, kept as submitted until the secretariat triages it."""
+
+    country = CountryField(_("country"))
+    institution = models.CharField(_("ministry or institution"), max_length=300)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_title = models.CharField(_("title"), max_length=200, blank=True)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    focus_child_labour = models.BooleanField(_("child labour"), default=False)
+    focus_forced_labour = models.BooleanField(_("forced labour"), default=False)
+    focus_human_trafficking = models.BooleanField(_("human trafficking"), default=False)
+    focus_modern_slavery = models.BooleanField(_("modern slavery"), default=False)
+    message = models.TextField(_("message"), max_length=5000, blank=True)
+    consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.NEW
+    )
+    pathfinder = models.ForeignKey(
+        PathfinderCountry,
+        verbose_name=_("pathfinder country"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+    )
+    triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("triaged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("pathfinder interest submission")
+        verbose_name_plural = _("pathfinder interest submissions")
+        constraints = [
+            models.CheckConstraint(
+                condition=choices_check("status", SubmissionStatus), name="interest_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country.name} – {self.institution}"

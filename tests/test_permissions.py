@@ -103,3 +103,12 @@ def test_missing_pages_use_the_site_layout(client, demo):
     assert response.status_code == 404
     assert "We could not find this page." in response.content.decode()
     assert "Alliance 8.7" in response.content.decode()
+
+
+def test_action_group_page_links_to_meetings_only_for_those_who_may_open_them(client, demo):
+    url = reverse("action_group_detail", args=["supply-chains"])
+    meetings = reverse("group_meetings", args=["supply-chains"])
+    client.force_login(demo["chair"])
+    assert meetings in client.get(url).content.decode()
+    client.force_login(demo["member"])
+    assert meetings not in client.get(url).content.decode()
