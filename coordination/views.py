@@ -269,4 +269,5 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
     template_name = "registration/invitation_accept.html"
     post_reset_login = True
+    post_reset_login_backend = "coordination.backends.EmailBackend"
     success_url = reverse_lazy("dashboard")

@@ -109,3 +109,18 @@ def test_invitation_mismatched_passwords_are_explained(client, mailoutbox):
         {"new_password1": "my own passphrase 87", "new_password2": "something else"},
     )
     assert "The two password fields didn’t match." in response.content.decode()
+
+
+def test_repeated_wrong_passwords_pause_logins_with_a_clear_page(client, gcg_member, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        client.post(reverse("login"), {"username": gcg_member.email, "password": "wrong"})
+    response = client.post(reverse("login"), {"username": gcg_member.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    # Another account from the same address is not affected.
+    other = factories.UserFactory(email="other@example.org")
+    response = client.post(reverse("login"), {"username": other.email, "password": PASSWORD})
+    assert response.status_code == 302

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.urls import reverse
 
 from actiongroups.models import ActionGroup
 from coordination.models import (
@@ -202,11 +203,14 @@ def test_demo_accounts_are_printed_and_cannot_log_in_with_debug_off(client, sett
     call_command("load_demo", stdout=out)
     assert "member@demo.alliance87.invalid" in out.getvalue()
     assert "demo-member-87" in out.getvalue()
-    assert client.login(email="member@demo.alliance87.invalid", password="demo-member-87")
+    credentials = {"username": "member@demo.alliance87.invalid", "password": "demo-member-87"}
+    assert client.post(reverse("login"), credentials).status_code == 302  # signed in
 
     settings.DEBUG = False
     client.logout()
-    assert not client.login(email="member@demo.alliance87.invalid", password="demo-member-87")
+    response = client.post(reverse("login"), credentials)
+    assert response.status_code == 200
+    assert "Please enter a correct email address and password" in response.content.decode()
     from django.core.checks import run_checks
 
     assert "coordination.E001" in [e.id for e in run_checks()]
