@@ -53,6 +53,11 @@ def urls(demo):
         (reverse("pathfinder_detail", args=["ZZ"]), (LOGIN, 404, 404, 404)),
         (reverse("meeting_detail", args=[999999]), (LOGIN, 404, 404, 404)),
         (reverse("password_change"), SIGNED_IN),
+        (reverse("password_change_done"), SIGNED_IN),
+        (reverse("password_reset_done"), (200, 200, 200, 200)),
+        (reverse("password_reset_complete"), (200, 200, 200, 200)),
+        (reverse("invitation_accept", args=["MQ", "bad-token"]), (200, 200, 200, 200)),
+        (reverse("logout"), (405, 405, 405, 405)),  # POST only
         (reverse("admin:index"), STAFF_ONLY),
         (reverse("admin:coordination_meeting_change", args=[meeting.pk]), STAFF_ONLY),
     ]
