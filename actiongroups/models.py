@@ -1,14 +1,12 @@
 """Thematic action groups, built on coordination.Group: chairs, status and activities."""
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from coordination.models import Constituency, Group, Organisation, SubmissionStatus, choices_check
+from coordination.models import Constituency, Group, Organisation, PublicSubmission, choices_check
 
 
 class ActionGroupStatus(models.TextChoices):
@@ -130,7 +128,7 @@ class Activity(models.Model):
         return self.title
 
 
-class PartnerApplication(models.Model):
+class PartnerApplication(PublicSubmission):
     """The public application to join the Alliance as a partner; accepted, an Organisation."""
 
     organisation_name = models.CharField(_("organisation"), max_length=300)
@@ -141,11 +139,6 @@ class PartnerApplication(models.Model):
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     commitment = models.TextField(_("what the organisation commits to"), max_length=5000)
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.NEW
-    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation record"),
@@ -154,25 +147,12 @@ class PartnerApplication(models.Model):
         blank=True,
         related_name="partner_applications",
     )
-    triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
-    triaged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("triaged by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
-        ordering = ["-submitted_at"]
+    class Meta(PublicSubmission.Meta):
         verbose_name = _("partner application")
         verbose_name_plural = _("partner applications")
         constraints = [
-            models.CheckConstraint(
-                condition=choices_check("status", SubmissionStatus), name="partner_status_valid"
-            ),
+            *PublicSubmission.Meta.constraints,
             models.CheckConstraint(
                 condition=choices_check("kind", Constituency), name="partner_kind_valid"
             ),

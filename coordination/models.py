@@ -104,6 +104,36 @@ class SubmissionStatus(models.TextChoices):
     SPAM = "spam", _("Spam")
 
 
+class PublicSubmission(models.Model):
+    """What the public sends through a form, kept as sent until the secretariat triages it."""
+
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.NEW
+    )
+    triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("triaged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=choices_check("status", SubmissionStatus),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+        ]
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=300, unique=True)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)

@@ -14,7 +14,7 @@ from coordination.models import (
     Annex,
     Document,
     Person,
-    SubmissionStatus,
+    PublicSubmission,
     choices_check,
     date_range_display,
 )
@@ -232,7 +232,7 @@ class Roadmap(models.Model):
         return _("National roadmap of %(country)s") % {"country": self.country}
 
 
-class InterestSubmission(models.Model):
+class InterestSubmission(PublicSubmission):
     """The public pathfinder interest form, kept as submitted until the secretariat triages it."""
 
     country = CountryField(_("country"))
@@ -247,11 +247,6 @@ class InterestSubmission(models.Model):
     focus_modern_slavery = models.BooleanField(_("modern slavery"), default=False)
     message = models.TextField(_("message"), max_length=5000, blank=True)
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.NEW
-    )
     pathfinder = models.ForeignKey(
         PathfinderCountry,
         verbose_name=_("pathfinder country"),
@@ -260,26 +255,10 @@ class InterestSubmission(models.Model):
         blank=True,
         related_name="submissions",
     )
-    triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
-    triaged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("triaged by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
-        ordering = ["-submitted_at"]
+    class Meta(PublicSubmission.Meta):
         verbose_name = _("pathfinder interest submission")
         verbose_name_plural = _("pathfinder interest submissions")
-        constraints = [
-            models.CheckConstraint(
-                condition=choices_check("status", SubmissionStatus), name="interest_status_valid"
-            ),
-        ]
 
     def __str__(self):
         return f"{self.country.name} – {self.institution}"

@@ -7,6 +7,17 @@ from pathfinders.models import PathfinderCountry
 
 pytestmark = pytest.mark.django_db
 
+MEETING_INLINES = ["agenda_items", "attendances", "decisions", "action_items", "annexes"]
+
+
+def meeting_form(group, **fields):
+    """The admin's add-meeting form as a browser posts it, with empty inlines."""
+    data = {"group": group.pk, "status": "planned", "time_zone": "Europe/Zurich", **fields}
+    for prefix in MEETING_INLINES:
+        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = 0
+    return data
+
+
 JUNK = ["", "-1", "0", "abc", "<script>alert(1)</script>", "9" * 30, "%00", "' OR 1=1 --"]
 
 
@@ -40,18 +51,15 @@ def test_admin_meeting_with_end_before_start_is_explained_and_kept(client, demo)
     client.force_login(demo["secretariat"])
     response = client.post(
         reverse("admin:coordination_meeting_add"),
-        {
-            "group": demo["meeting"].group.pk,
-            "number": 5,
-            "status": "confirmed",
-            "objective": "Typed objective",
-            "city": "Geneva",
-            "time_zone": "Europe/Zurich",
-            "starts_on": "2019-04-10",
-            "ends_on": "2019-04-09",
-            **{f"{prefix}-TOTAL_FORMS": 0 for prefix in INLINE_PREFIXES},
-            **{f"{prefix}-INITIAL_FORMS": 0 for prefix in INLINE_PREFIXES},
-        },
+        meeting_form(
+            demo["meeting"].group,
+            number=5,
+            status="confirmed",
+            objective="Typed objective",
+            city="Geneva",
+            starts_on="2019-04-10",
+            ends_on="2019-04-09",
+        ),
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -63,14 +71,7 @@ def test_admin_refuses_a_duplicate_meeting_number_with_a_message(client, demo):
     client.force_login(demo["secretariat"])
     response = client.post(
         reverse("admin:coordination_meeting_add"),
-        {
-            "group": demo["meeting"].group.pk,
-            "number": 3,
-            "status": "planned",
-            "time_zone": "Europe/Zurich",
-            **{f"{prefix}-TOTAL_FORMS": 0 for prefix in INLINE_PREFIXES},
-            **{f"{prefix}-INITIAL_FORMS": 0 for prefix in INLINE_PREFIXES},
-        },
+        meeting_form(demo["meeting"].group, number=3),
     )
     assert response.status_code == 200
     assert "Meeting with this Group and Number already exists." in response.content.decode()
@@ -80,14 +81,7 @@ def test_admin_rejects_an_unknown_time_zone(client, demo):
     client.force_login(demo["secretariat"])
     response = client.post(
         reverse("admin:coordination_meeting_add"),
-        {
-            "group": demo["meeting"].group.pk,
-            "number": 6,
-            "status": "planned",
-            "time_zone": "Europe/Geneva",
-            **{f"{prefix}-TOTAL_FORMS": 0 for prefix in INLINE_PREFIXES},
-            **{f"{prefix}-INITIAL_FORMS": 0 for prefix in INLINE_PREFIXES},
-        },
+        meeting_form(demo["meeting"].group, number=6, time_zone="Europe/Geneva"),
     )
     assert "“Europe/Geneva” is not a known time zone." in response.content.decode()
 
@@ -127,5 +121,4 @@ def test_admin_stage_change_is_recorded_with_who(client, demo):
     )
 
 
-INLINE_PREFIXES = ["agenda_items", "attendances", "decisions", "action_items", "annexes"]
 PATHFINDER_INLINES = ["stage_changes", "workshops", "roadmap"]
