@@ -1,9 +1,20 @@
 """The one way views fetch objects: each helper applies the user's permissions or raises 404."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from .models import ActionItem, Annex, Decision, Document, DocumentVersion, Group, Meeting
+from .models import (
+    ActionItem,
+    Annex,
+    Comment,
+    Consultation,
+    Decision,
+    Document,
+    DocumentVersion,
+    Group,
+    Meeting,
+)
 
 
 def get_group_for_user(user, slug: str) -> Group:
@@ -47,3 +58,26 @@ def get_action_item_for_user(user, pk: int) -> ActionItem:
         .prefetch_related("owner_people", "owner_organisations", "owner_groups"),
         pk=pk,
     )
+
+
+def get_consultation_for_user(user, pk: int) -> Consultation:
+    """The audience and the secretariat; anyone else gets a 404."""
+    return get_object_or_404(
+        Consultation.objects.visible_to(user).select_related("version__document", "audience"),
+        pk=pk,
+    )
+
+
+def get_own_comment(user, consultation: Consultation, pk: int) -> Comment:
+    """A member's own comment in that consultation (404 for anyone else's)."""
+    return get_object_or_404(
+        Comment.objects.select_related("consultation__version__document", "author"),
+        consultation=consultation,
+        pk=pk,
+        author__user_id=user.pk,
+    )
+
+
+def require_secretariat(user) -> None:
+    if not user.is_secretariat:
+        raise PermissionDenied

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import consultations, services
 from .models import (
     ActionItem,
     ActionItemStatusChange,
@@ -20,6 +20,7 @@ from .models import (
     Group,
     Meeting,
     Membership,
+    NoCommentStatement,
     Organisation,
     Person,
     Reminder,
@@ -171,6 +172,14 @@ class MeetingAdmin(SimpleHistoryAdmin):
     def view_on_site(self, meeting):
         return meeting.get_absolute_url()
 
+    def save_formset(self, request, form, formset, change):
+        """Decisions typed here that adopt a version make it the adopted text."""
+        super().save_formset(request, form, formset, change)
+        if formset.model is Decision:
+            for decision in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
+                if decision.adopts_version_id:
+                    consultations.version_adopt(version=decision.adopts_version, decision=decision)
+
 
 class ActionItemStatusChangeInline(admin.TabularInline):
     model = ActionItemStatusChange
@@ -244,6 +253,19 @@ class DocumentVersionAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "document__kind"]
     search_fields = ["document__title", "text"]
     list_select_related = ["document"]
+    readonly_fields = ["shared_at", "created_by"]
+    actions = ["share"]
+
+    @admin.action(description=_("Share the selected drafts for comment"))
+    def share(self, request, queryset):
+        for version in queryset:
+            try:
+                consultations.version_share(version=version)
+            except consultations.ConsultationError as error:
+                self.message_user(request, f"{version}: {error}", messages.ERROR)
+
+    def view_on_site(self, version):
+        return version.get_absolute_url()
 
 
 @admin.register(Decision)
@@ -253,6 +275,12 @@ class DecisionAdmin(SimpleHistoryAdmin):
     search_fields = ["text"]
     list_select_related = ["meeting__group", "adopts_version__document"]
     autocomplete_fields = ["adopts_version"]
+
+    def save_model(self, request, obj, form, change):
+        """A decision adopting a version makes it the adopted, final text."""
+        super().save_model(request, obj, form, change)
+        if obj.adopts_version_id:
+            consultations.version_adopt(version=obj.adopts_version, decision=obj)
 
 
 @admin.register(Annex)
@@ -278,6 +306,13 @@ class CommentInline(admin.StackedInline):
     model = Comment
     extra = 0
     autocomplete_fields = ["author"]
+    readonly_fields = ["created_at", "updated_at", "revision", "disposed_at", "disposed_by"]
+
+
+class NoCommentStatementInline(admin.TabularInline):
+    model = NoCommentStatement
+    extra = 0
+    autocomplete_fields = ["person"]
 
 
 @admin.register(Consultation)
@@ -286,7 +321,10 @@ class ConsultationAdmin(SimpleHistoryAdmin):
     list_filter = ["audience"]
     list_select_related = ["version__document", "audience"]
     autocomplete_fields = ["version"]
-    inlines = [CommentInline]
+    inlines = [CommentInline, NoCommentStatementInline]
+
+    def view_on_site(self, consultation):
+        return consultation.get_absolute_url()
 
 
 @admin.register(Reminder)

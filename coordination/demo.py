@@ -10,12 +10,14 @@ import zoneinfo
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from . import consultations
 from .checks import DEMO_EMAIL_DOMAIN
 from .models import (
     ActionItem,
     AgendaItem,
     Annex,
     Attendance,
+    Comment,
     Constituency,
     Decision,
     Document,
@@ -357,29 +359,6 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
         )
 
     adopted_at = datetime.datetime(2018, 11, 28, 17, 0, tzinfo=GENEVA)
-    tor, _ = Document.objects.get_or_create(
-        owner_group=gcg,
-        title="Terms of Reference of Alliance 8.7 and the Global Coordinating Group",
-        defaults={"kind": Document.Kind.TERMS_OF_REFERENCE, "created_at": adopted_at},
-    )
-    tor_version, _ = DocumentVersion.objects.get_or_create(
-        document=tor,
-        number=1,
-        defaults={
-            "text": TERMS_OF_REFERENCE_TEXT,
-            "change_summary": TERMS_OF_REFERENCE_CHANGES,
-            "status": DocumentVersion.Status.ADOPTED,
-            "created_at": adopted_at,
-            "shared_at": adopted_at,
-        },
-    )
-    Decision.objects.get_or_create(
-        meeting=third,
-        agenda_item=items[2],
-        adopts_version=tor_version,
-        defaults={"text": "The Terms of Reference were adopted.", "order": 1},
-    )
-
     discussed_at = datetime.datetime(2018, 11, 28, 12, 0, tzinfo=GENEVA)
     guidance_note, _ = Document.objects.get_or_create(
         owner_group=gcg,
@@ -392,7 +371,7 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
         defaults={
             "text": GUIDANCE_NOTE_TEXT,
             "change_summary": "Draft discussed at the 3rd GCG meeting; a few changes were suggested.",
-            "status": DocumentVersion.Status.SHARED,
+            "status": DocumentVersion.Status.SUPERSEDED,
             "created_at": discussed_at,
             "shared_at": discussed_at,
         },
@@ -403,7 +382,7 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
         title="Supply Chain Action Group concept note",
         defaults={"kind": Document.Kind.CONCEPT_NOTE, "created_at": concept_note_at},
     )
-    DocumentVersion.objects.get_or_create(
+    concept_note_v1, created = DocumentVersion.objects.get_or_create(
         document=concept_note,
         number=1,
         defaults={
@@ -414,6 +393,13 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
             "shared_at": concept_note_at,
         },
     )
+    if created:
+        consultations.consultation_open(
+            version=concept_note_v1,
+            audience=groups["supply-chains"],
+            opens_at=concept_note_at,
+            closes_at=consultations.default_closes_at(concept_note_at),
+        )
 
     action_items = [
         # order, title, agenda item, owners (people, orgs, groups), relative days, trigger, document, fixed due
@@ -449,6 +435,8 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
             item.owner_people.set(people)
             item.owner_organisations.set(organisations)
             item.owner_groups.set(owner_groups)
+
+    _load_papers(gcg=gcg, orgs=orgs, meeting=third, items=items, guidance_note=guidance_note)
 
     annexes = {}
     for number, title, agenda_item in [
@@ -497,6 +485,148 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
         "people": {"tandra": tandra},
         "accounts": accounts,
     }
+
+
+TERMS_OF_REFERENCE_DRAFT = """\
+# Terms of Reference of Alliance 8.7 and its Global Coordinating Group
+
+*Latest draft before the 3rd GCG meeting. This demo keeps the provisions discussed there.*
+
+## Secretariat
+
+1. The ILO acts as the inaugural Secretariat of the Alliance.
+
+## Global Coordinating Group
+
+2. Regional groups are represented in the Global Coordinating Group.
+
+## Partners
+
+3. Partners are governments, UN agencies, workers' and employers' organisations and civil society organisations.
+"""
+
+GUIDANCE_NOTE_REVISED = (
+    GUIDANCE_NOTE_TEXT.replace(
+        "*Version discussed at the 3rd GCG meeting.",
+        "*Revised draft shared after the 3rd GCG meeting, with the changes participants suggested.",
+    )
+    .replace(
+        "3. Governments can choose a focus area if they wish, rather than covering both child labour and forced labour.",
+        "3. Governments can choose one or several focus areas (child labour, forced labour, human trafficking, modern slavery) if they wish, rather than covering both child labour and forced labour.",
+    )
+    .replace(
+        "4. There needs to be buy-in from UN Resident Coordinators.",
+        "4. There needs to be buy-in from UN Resident Coordinators, who are engaged from the formal request on.\n5. The IOE and ITUC are informed of initiatives undertaken by other UN agencies, to ensure social dialogue and stakeholder inclusion.",
+    )
+    .replace("5. Government ownership", "6. Government ownership")
+    .replace("6. A network of support", "7. A network of support")
+    .replace("7. Resource mobilisation", "8. Resource mobilisation")
+)
+
+# Representatives who commented on the Terms of Reference draft: the report names their
+# organisations' positions, not the people, so the demo names them by organisation.
+COMMENTERS = [
+    # key, full name, organisation, constituency
+    ("netherlands", "Representative of the Netherlands", "Netherlands", Constituency.GOVERNMENT),
+    ("ioe", "Representative of the IOE", "IOE", Constituency.EMPLOYERS),
+    ("ituc", "Representative of the ITUC", "ITUC", Constituency.WORKERS),
+    ("walkfree", "Representative of Walk Free", "Walk Free", Constituency.CIVIL_SOCIETY),
+]
+
+TOR_COMMENTS = [
+    # commenter, paragraph of the draft, comment, disposition, reply, paragraph of the adopted text
+    ("netherlands", "2",
+     "Representatives of regional groups should rotate every two years.",
+     Comment.Disposition.PARTLY,
+     "Rotation is left to each regional group: representatives are rotated according to the wishes of the group, if at all.",
+     "3"),
+    ("ioe", "1",
+     "The Alliance is one year in: “inaugural” should go, and the Secretariat should be reviewed periodically.",
+     Comment.Disposition.ACCEPTED,
+     "“Inaugural” is removed, and the Secretariat undergoes a periodic review.",
+     "2"),
+    ("walkfree", "3",
+     "Representatives of survivors and victims should be able to join the list of partners.",
+     Comment.Disposition.ACCEPTED,
+     "Welcomed by the participants: survivors' and victims' representatives may be partners.",
+     "4"),
+]  # fmt: skip
+
+
+def _load_papers(*, gcg, orgs, meeting, items, guidance_note) -> None:
+    """The Terms of Reference from draft to adoption, and the Guidance Note out for comment."""
+    commenters = {}
+    for key, full_name, acronym, constituency in COMMENTERS:
+        person, _ = Person.objects.get_or_create(full_name=full_name, organisation=orgs[acronym])
+        Membership.objects.get_or_create(
+            person=person, group=gcg, defaults={"constituency": constituency}
+        )
+        commenters[key] = person
+
+    draft_at = datetime.datetime(2018, 11, 1, 9, 0, tzinfo=GENEVA)
+    adopted_at = datetime.datetime(2018, 11, 28, 17, 0, tzinfo=GENEVA)
+    tor, _ = Document.objects.get_or_create(
+        owner_group=gcg,
+        title="Terms of Reference of Alliance 8.7 and the Global Coordinating Group",
+        defaults={"kind": Document.Kind.TERMS_OF_REFERENCE, "created_at": draft_at},
+    )
+    if not tor.versions.exists():
+        draft = consultations.version_publish(
+            document=tor,
+            text=TERMS_OF_REFERENCE_DRAFT,
+            change_summary="Latest draft, for discussion at the 3rd GCG meeting.",
+            at=draft_at,
+        )
+        consultation = consultations.consultation_open(
+            version=draft, audience=gcg, opens_at=draft_at
+        )
+        submitted = [
+            consultations.comment_submit(
+                consultation=consultation,
+                author=commenters[key],
+                paragraph=paragraph,
+                text=text,
+                at=draft_at + datetime.timedelta(days=3),
+            )
+            for key, paragraph, text, *_disposal in TOR_COMMENTS
+        ]
+        consultations.no_comments_state(
+            consultation=consultation,
+            person=commenters["ituc"],
+            at=draft_at + datetime.timedelta(days=5),
+        )
+        adopted = consultations.version_publish(
+            document=tor,
+            text=TERMS_OF_REFERENCE_TEXT,
+            change_summary=TERMS_OF_REFERENCE_CHANGES,
+            at=adopted_at,
+        )
+        for comment, (*_submission, disposition, reply, answered) in zip(
+            submitted, TOR_COMMENTS, strict=True
+        ):
+            consultations.comment_dispose(
+                comment=comment,
+                disposition=disposition,
+                reply=reply,
+                answered_in_paragraph=answered,
+                by=None,
+                at=adopted_at,
+            )
+        consultations.dispositions_publish(consultation=consultation)
+        decision = Decision.objects.create(
+            meeting=meeting, agenda_item=items[2], text="The Terms of Reference were adopted."
+        )
+        consultations.version_adopt(version=adopted, decision=decision)
+
+    if not guidance_note.versions.filter(number=2).exists():
+        revised = consultations.version_publish(
+            document=guidance_note,
+            text=GUIDANCE_NOTE_REVISED,
+            change_summary="Revised draft with the changes suggested at the 3rd GCG meeting. "
+            "GCG members have two weeks after receipt to provide their feedback.",
+        )
+        # Shared when the demo is loaded, so that its 14-day window is open to try.
+        consultations.consultation_open(version=revised, audience=gcg)
 
 
 def _load_accounts(*, orgs, groups) -> list[tuple[str, str, str]]:

@@ -1,7 +1,13 @@
+import zoneinfo
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionItem, Group, Meeting
+from .models import ActionItem, Comment, Group, Meeting, User
+
+
+def time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
 class ActionItemFilterForm(forms.Form):
@@ -52,3 +58,91 @@ class ActionItemFilterForm(forms.Form):
 class ActionItemStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=ActionItem.Status.choices)
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
+
+
+class VersionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text (Markdown)"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("Paragraphs and list items are numbered automatically."),
+    )
+    change_summary = forms.CharField(
+        label=_("What changed"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    share = forms.BooleanField(
+        label=_("Share it for comment now"),
+        required=False,
+        help_text=_("Action items waiting for this document start their clock."),
+    )
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M:%S", attrs={"step": "1"}, **kwargs)
+
+
+class ConsultationForm(forms.Form):
+    audience = forms.ModelChoiceField(label=_("Audience"), queryset=Group.objects.all())
+    opens_at = forms.DateTimeField(
+        label=_("Opens at"), widget=LocalDateTimeInput(), help_text=_("In your time zone.")
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closes at"),
+        widget=LocalDateTimeInput(),
+        required=False,
+        help_text=_("Empty: 14 days after opening, at the end of that day."),
+    )
+    comments_private = forms.BooleanField(
+        label=_("Comments private to the secretariat"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_at", _("The window must close after it opens."))
+        return data
+
+
+class CommentForm(forms.Form):
+    paragraph = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
+    text = forms.CharField(
+        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 4}), strip=True
+    )
+    submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class CommentEditForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 6}), strip=True
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DispositionForm(forms.Form):
+    disposition = forms.ChoiceField(
+        label=_("Disposition"),
+        choices=[("", "—"), *Comment.Disposition.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reply = forms.CharField(
+        label=_("Reply"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        max_length=5000,
+    )
+    answered_in_paragraph = forms.CharField(
+        label=_("Answered in paragraph (next version)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+    )
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "language", "time_zone"]
+        widgets = {"time_zone": forms.Select(choices=time_zone_choices())}

@@ -12,6 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.fields import CountryField
@@ -64,6 +65,13 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=settings.TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text=_("Deadlines are shown in this time zone."),
     )
 
     USERNAME_FIELD = "email"
@@ -717,6 +725,14 @@ class DocumentVersion(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -742,6 +758,15 @@ class DocumentVersion(models.Model):
 
     def get_absolute_url(self):
         return reverse("version_detail", args=[self.document_id, self.number])
+
+    @cached_property
+    def paragraphs(self):
+        from .paragraphs import split_paragraphs
+
+        return split_paragraphs(self.text)
+
+    def paragraph(self, number: str):
+        return next((p for p in self.paragraphs if p.number == number), None)
 
 
 # ---------------------------------------------------------------------------
@@ -992,7 +1017,14 @@ class ActionItemStatusChange(models.Model):
 
 
 # ---------------------------------------------------------------------------
-# Consultations (the cycle itself is built on these in the consultations work)
+# Consultations
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_secretariat:
+            return self
+        return self.filter(audience_id__in=user_group_ids(user))
 
 
 class Consultation(models.Model):
@@ -1009,9 +1041,24 @@ class Consultation(models.Model):
     )
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
-    comments_private = models.BooleanField(_("comments private to the secretariat"), default=False)
+    comments_private = models.BooleanField(
+        _("comments private to the secretariat"),
+        default=False,
+        help_text=_("Members then see only their own comments."),
+    )
     dispositions_published = models.BooleanField(_("dispositions published"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
+
+    objects = ConsultationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opens_at"]
@@ -1026,12 +1073,22 @@ class Consultation(models.Model):
     def __str__(self):
         return f"{self.version} – {self.audience.short_name}"
 
+    def get_absolute_url(self):
+        return reverse("consultation_detail", args=[self.pk])
+
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The window must close after it opens.")})
 
     def is_open(self, at: datetime.datetime) -> bool:
+        """Closes to the second: the Chair's deadline is a promise to members."""
         return self.opens_at <= at < self.closes_at
+
+    def has_closed(self, at: datetime.datetime) -> bool:
+        return at >= self.closes_at
+
+    def has_opened(self, at: datetime.datetime) -> bool:
+        return at >= self.opens_at
 
 
 class CommentDisposition(models.TextChoices):
@@ -1041,7 +1098,27 @@ class CommentDisposition(models.TextChoices):
     NOTED = "noted", _("Noted")
 
 
+class CommentQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+    def visible_to(self, user, consultation):
+        """The secretariat reads all; members read each other's unless comments are private."""
+        comments = self.filter(consultation=consultation).current()
+        if user.is_secretariat:
+            return comments
+        if consultation.comments_private:
+            return comments.filter(author__user_id=user.pk)
+        return comments
+
+
+def paragraph_sort_key(number: str) -> str:
+    """“3.1” → “0003.0001”, so the database sorts paragraph 2 before paragraph 10."""
+    return ".".join(part.zfill(4) for part in number.split(".")) if number else ""
+
+
 class Comment(models.Model):
+    MAX_LENGTH = 5000
     Disposition = CommentDisposition
 
     consultation = models.ForeignKey(
@@ -1056,20 +1133,45 @@ class Comment(models.Model):
     paragraph = models.CharField(
         _("paragraph"), max_length=20, blank=True, help_text=_("Empty for the whole text.")
     )
-    text = models.TextField(_("comment"), max_length=10000)
+    paragraph_key = models.CharField(max_length=40, blank=True, editable=False)  # sorts 2 < 10
+    text = models.TextField(_("comment"), max_length=MAX_LENGTH)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    revision = models.PositiveIntegerField(
+        _("revision"), default=1, help_text=_("Grows with each edit, so edits never overwrite.")
+    )
+    submission_key = models.UUIDField(
+        _("submission key"), null=True, blank=True, unique=True, editable=False
+    )
     disposition = models.CharField(
         _("disposition"), max_length=20, choices=Disposition.choices, blank=True
     )
     reply = models.TextField(_("reply"), blank=True)
+    answered_in_paragraph = models.CharField(
+        _("answered in paragraph (next version)"), max_length=20, blank=True
+    )
+    disposed_at = models.DateTimeField(_("disposed at"), null=True, blank=True)
+    disposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("disposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["consultation", "created_at", "pk"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
+        indexes = [
+            # used by the comment matrix and the consultation page
+            models.Index(fields=["consultation", "withdrawn_at"], name="comment_consultation"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(disposition="") | choices_check("disposition", CommentDisposition),
@@ -1079,6 +1181,36 @@ class Comment(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        self.paragraph_key = paragraph_sort_key(self.paragraph)
+        super().save(*args, **kwargs)
+
+    @property
+    def paragraph_label(self) -> str:
+        if not self.paragraph:
+            return str(_("Whole text"))
+        return _("Paragraph %(number)s") % {"number": self.paragraph}
+
+
+class NoCommentStatement(models.Model):
+    """A member's word that they have no comments: they responded, and need no reminder."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="no_comment_statements"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    stated_at = models.DateTimeField(_("stated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("“no comments” statement")
+        verbose_name_plural = _("“no comments” statements")
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "person"], name="no_comments_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.consultation}"
 
 
 # ---------------------------------------------------------------------------

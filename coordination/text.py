@@ -51,9 +51,8 @@ _ALLOWED_TAGS = {
 }  # fmt: skip
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown written by people becomes HTML; nh3 is the second line of defence."""
-    html = _markdown.render(text or "")
+def sanitise_html(html: str) -> SafeString:
+    """Only plain formatting survives: no scripts, no event handlers, no javascript: links."""
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -62,3 +61,8 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308  (sanitised by nh3 just above)
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown written by people becomes HTML; nh3 is the second line of defence."""
+    return sanitise_html(_markdown.render(text or ""))

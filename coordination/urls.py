@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import consultation_views as cv
 from . import views
 
 urlpatterns = [
@@ -19,6 +20,41 @@ urlpatterns = [
     path("documents/", views.document_list, name="document_list"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
     path("documents/<int:pk>/v/<int:number>/", views.version_detail, name="version_detail"),
+    path("documents/<int:pk>/new-version/", cv.version_new, name="version_new"),
+    path("documents/<int:pk>/diff/", cv.version_diff, name="version_diff"),
+    path("documents/<int:pk>/v/<int:number>/share/", cv.version_share, name="version_share"),
+    path(
+        "documents/<int:pk>/v/<int:number>/consult/",
+        cv.consultation_new,
+        name="consultation_new",
+    ),
+    path("consultations/<int:pk>/", cv.consultation_detail, name="consultation_detail"),
+    path("consultations/<int:pk>/comments/", cv.comment_create, name="comment_create"),
+    path(
+        "consultations/<int:pk>/comments/<int:comment_pk>/edit/",
+        cv.comment_edit,
+        name="comment_edit",
+    ),
+    path(
+        "consultations/<int:pk>/comments/<int:comment_pk>/withdraw/",
+        cv.comment_withdraw,
+        name="comment_withdraw",
+    ),
+    path(
+        "consultations/<int:pk>/comments/<int:comment_pk>/dispose/",
+        cv.comment_dispose,
+        name="comment_dispose",
+    ),
+    path("consultations/<int:pk>/no-comments/", cv.no_comments, name="no_comments"),
+    path("consultations/<int:pk>/manage/", cv.consultation_manage, name="consultation_manage"),
+    path(
+        "consultations/<int:pk>/publish-dispositions/",
+        cv.dispositions_publish,
+        name="dispositions_publish",
+    ),
+    path("consultations/<int:pk>/matrix.csv", cv.matrix_csv, name="matrix_csv"),
+    path("consultations/<int:pk>/matrix.xlsx", cv.matrix_xlsx, name="matrix_xlsx"),
+    path("accounts/preferences/", cv.preferences, name="preferences"),
     path("events/", views.event_list, name="event_list"),
     path(
         "accounts/invitation/<uidb64>/<token>/",

@@ -14,6 +14,7 @@ from .forms import ActionItemFilterForm, ActionItemStatusForm
 from .models import (
     ActionItem,
     Attendance,
+    Consultation,
     Decision,
     Document,
     DocumentVersion,
@@ -233,17 +234,30 @@ def document_list(request):
 def document_detail(request, pk):
     document = access.get_document_for_user(request.user, pk)
     versions = document.versions.prefetch_related(
-        Prefetch("adopting_decisions", queryset=Decision.objects.select_related("meeting__group"))
+        Prefetch("adopting_decisions", queryset=Decision.objects.select_related("meeting__group")),
+        Prefetch("consultations", queryset=Consultation.objects.select_related("audience")),
     ).order_by("-number")
     return render(
-        request, "coordination/document_detail.html", {"document": document, "versions": versions}
+        request,
+        "coordination/document_detail.html",
+        {"document": document, "versions": versions, "now": timezone.now()},
     )
 
 
 @login_required
 def version_detail(request, pk, number):
     version = access.get_version_for_user(request.user, pk, number)
-    return render(request, "coordination/version_detail.html", {"version": version})
+    consultations = version.consultations.select_related("audience").order_by("-opens_at")
+    return render(
+        request,
+        "coordination/version_detail.html",
+        {
+            "version": version,
+            "consultations": consultations,
+            "now": timezone.now(),
+            "has_previous": version.number > 1,
+        },
+    )
 
 
 @login_required

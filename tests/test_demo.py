@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from actiongroups.models import ActionGroup
 from coordination.models import (
@@ -81,7 +82,8 @@ def test_the_terms_of_reference_adopted_by_decision(demo):
     assert decision.text == "The Terms of Reference were adopted."
     assert decision.agenda_item.order == 2
     version = decision.adopts_version
-    assert version.status == "adopted"
+    assert (version.number, version.status) == (2, "adopted")
+    assert version.document.versions.get(number=1).status == "superseded"
     for change in ("rotated according to the wishes", "“inaugural”", "survivors/victims"):
         assert change in version.change_summary
 
@@ -93,7 +95,10 @@ def test_the_four_action_points(demo):
     assert guidance.due_days_after_trigger == 14
     assert guidance.trigger == "receipt of the revised draft"
     assert guidance.trigger_document.title == "Pathfinder Country Guidance Note"
-    assert guidance.due_on is None
+    # The demo shares the revised draft when it loads: the two weeks start then.
+    revised = guidance.trigger_document.versions.get(number=2)
+    assert guidance.triggered_at == revised.shared_at
+    assert guidance.due_on == timezone.localdate(revised.shared_at) + datetime.timedelta(days=14)
     assert [g.slug for g in guidance.owner_groups.all()] == ["gcg"]
     assert [g.slug for g in items[1].owner_groups.all()] == ["communications"]
     assert "further in advance" in items[2].details
@@ -214,3 +219,30 @@ def test_demo_accounts_are_printed_and_cannot_log_in_with_debug_off(client, sett
     from django.core.checks import run_checks
 
     assert "coordination.E001" in [e.id for e in run_checks()]
+
+
+def test_the_terms_of_reference_consultation_with_its_three_points(demo):
+    from coordination.models import Consultation
+
+    consultation = Consultation.objects.get(version__document__kind="terms_of_reference")
+    comments = {c.paragraph: c for c in consultation.comments.select_related("author")}
+    assert "rotate" in comments["2"].text
+    assert comments["2"].disposition == "partly"
+    assert "“inaugural” should go" in comments["1"].text
+    assert (comments["1"].disposition, comments["1"].answered_in_paragraph) == ("accepted", "2")
+    assert "survivors" in comments["3"].text
+    assert consultation.dispositions_published
+    assert consultation.no_comment_statements.get().person.full_name == "Representative of the ITUC"
+
+
+def test_the_guidance_note_is_out_for_a_fourteen_day_consultation(demo):
+    from coordination.models import Consultation
+
+    consultation = Consultation.objects.get(version__document__kind="guidance_note")
+    assert consultation.version.number == 2
+    assert consultation.audience.slug == "gcg"
+    assert consultation.is_open(timezone.now())
+    days = (
+        timezone.localdate(consultation.closes_at) - timezone.localdate(consultation.opens_at)
+    ).days
+    assert days == 14

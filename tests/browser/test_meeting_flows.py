@@ -34,7 +34,7 @@ def test_member_reads_the_adopted_terms_of_reference_and_the_guidance_note_actio
     expect(decisions).to_contain_text("The Terms of Reference were adopted.")
     actions = page.get_by_role("region", name="Action points")
     expect(actions).to_contain_text("Provide feedback on the Pathfinder Country Guidance Note")
-    expect(actions).to_contain_text("due 14 days after receipt of the revised draft")
+    expect(actions).to_contain_text("due in 14 days")
 
     # The agenda links to the minutes of item II.
     page.get_by_role("link", name="Terms of Reference", exact=True).click()

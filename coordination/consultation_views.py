@@ -1,0 +1,392 @@
+"""Pages of the consultation cycle: versions, their differences, comments and dispositions."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import access, consultations, matrix
+from .forms import (
+    CommentEditForm,
+    CommentForm,
+    ConsultationForm,
+    DispositionForm,
+    PreferencesForm,
+    VersionForm,
+)
+from .models import Comment, Consultation, Person
+from .paragraphs import diff_paragraphs
+
+
+def _person(user):
+    return Person.objects.filter(user_id=user.pk).first()
+
+
+# --- versions -------------------------------------------------------------------------------
+
+
+@login_required
+def version_new(request, pk):
+    access.require_secretariat(request.user)
+    document = access.get_document_for_user(request.user, pk)
+    if request.method == "POST":
+        form = VersionForm(request.POST)
+        if form.is_valid():
+            try:
+                version = consultations.version_publish(
+                    document=document,
+                    text=form.cleaned_data["text"],
+                    change_summary=form.cleaned_data["change_summary"],
+                    by=request.user,
+                )
+                if form.cleaned_data["share"]:
+                    consultations.version_share(version=version)
+            except consultations.ConsultationError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Version %(n)s published.") % {"n": version.number})
+                return redirect(version)
+    else:
+        form = VersionForm(initial={"text": consultations.latest_text_to_start_from(document)})
+    return render(request, "coordination/version_form.html", {"document": document, "form": form})
+
+
+@login_required
+@require_POST
+def version_share(request, pk, number):
+    access.require_secretariat(request.user)
+    version = access.get_version_for_user(request.user, pk, number)
+    try:
+        consultations.version_share(version=version)
+    except consultations.ConsultationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Version %(n)s is shared for comment.") % {"n": number})
+    return redirect(version)
+
+
+@login_required
+def version_diff(request, pk):
+    document = access.get_document_for_user(request.user, pk)
+    versions = list(document.versions.order_by("number"))
+    if len(versions) < 2:
+        raise Http404
+    numbers = {v.number: v for v in versions}
+    try:
+        new = numbers[int(request.GET.get("to", versions[-1].number))]
+        old = numbers[int(request.GET.get("from", new.number - 1))]
+    except (KeyError, ValueError) as bad:
+        raise Http404 from bad
+    changes = diff_paragraphs(old.text, new.text)
+    return render(
+        request,
+        "coordination/version_diff.html",
+        {
+            "document": document,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "changes": changes,
+            "changed_count": sum(1 for c in changes if c.kind != "same"),
+        },
+    )
+
+
+# --- consultations --------------------------------------------------------------------------
+
+
+@login_required
+def consultation_new(request, pk, number):
+    access.require_secretariat(request.user)
+    version = access.get_version_for_user(request.user, pk, number)
+    if request.method == "POST":
+        form = ConsultationForm(request.POST)
+        if form.is_valid():
+            try:
+                consultation = consultations.consultation_open(
+                    version=version,
+                    audience=form.cleaned_data["audience"],
+                    opens_at=form.cleaned_data["opens_at"],
+                    closes_at=form.cleaned_data["closes_at"],
+                    comments_private=form.cleaned_data["comments_private"],
+                    by=request.user,
+                )
+            except consultations.ConsultationError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The consultation is set."))
+                return redirect(consultation)
+    else:
+        now = timezone.localtime().replace(microsecond=0)
+        form = ConsultationForm(
+            initial={
+                "audience": version.document.owner_group,
+                "opens_at": now,
+                "closes_at": timezone.localtime(consultations.default_closes_at(now)),
+            }
+        )
+    return render(
+        request, "coordination/consultation_form.html", {"version": version, "form": form}
+    )
+
+
+def _consultation_page(request, consultation, *, failed=None, status=200):
+    """The draft as numbered paragraphs, each with its comments and a form to add one.
+
+    failed: (paragraph, form) of a refused comment, shown open with the text kept.
+    """
+    user = request.user
+    now = timezone.now()
+    person = _person(user)
+    version = consultation.version
+    comments = list(
+        Comment.objects.visible_to(user, consultation)
+        .select_related("author__organisation")
+        .order_by("created_at", "pk")
+    )
+    by_paragraph = {}
+    for comment in comments:
+        by_paragraph.setdefault(comment.paragraph, []).append(comment)
+    failed_paragraph, failed_form = failed if failed else (None, None)
+
+    def form_for(number):
+        if failed_paragraph == number:
+            return failed_form
+        return CommentForm(initial={"paragraph": number, "submission_key": uuid.uuid4()})
+
+    paragraphs = [
+        {"paragraph": p, "comments": by_paragraph.get(p.number, []), "form": form_for(p.number)}
+        for p in version.paragraphs
+    ]
+    in_audience = consultations.is_in_audience(person, consultation)
+    my_comments = [c for c in comments if person and c.author_id == person.pk]
+    stated = bool(
+        person and consultation.no_comment_statements.filter(person_id=person.pk).exists()
+    )
+    return render(
+        request,
+        "coordination/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "version": version,
+            "paragraphs": paragraphs,
+            "whole_text": {"comments": by_paragraph.get("", []), "form": form_for("")},
+            "is_open": consultation.is_open(now),
+            "has_closed": consultation.has_closed(now),
+            "can_comment": in_audience and consultation.is_open(now),
+            "in_audience": in_audience,
+            "person": person,
+            "has_responded": bool(my_comments) or stated,
+            "stated_no_comments": stated,
+            "show_dispositions": consultation.dispositions_published or user.is_secretariat,
+            "failed_paragraph": failed_paragraph,
+        },
+        status=status,
+    )
+
+
+@login_required
+def consultation_detail(request, pk):
+    return _consultation_page(request, access.get_consultation_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def comment_create(request, pk):
+    consultation = access.get_consultation_for_user(request.user, pk)
+    form = CommentForm(request.POST)
+    paragraph = request.POST.get("paragraph", "")[:20]
+    if form.is_valid():
+        try:
+            comment = consultations.comment_submit(
+                consultation=consultation,
+                author=_person(request.user),
+                paragraph=form.cleaned_data["paragraph"],
+                text=form.cleaned_data["text"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except consultations.ConsultationError as error:
+            form.add_error("text", str(error))
+        else:
+            messages.success(request, _("Your comment is saved."))
+            anchor = f"#comment-{comment.pk}"
+            return redirect(consultation.get_absolute_url() + anchor)
+    return _consultation_page(request, consultation, failed=(paragraph, form), status=400)
+
+
+@login_required
+def comment_edit(request, pk, comment_pk):
+    consultation = access.get_consultation_for_user(request.user, pk)
+    comment = access.get_own_comment(request.user, consultation, comment_pk)
+    status = 200
+    if request.method == "POST":
+        form = CommentEditForm(request.POST)
+        if form.is_valid():
+            try:
+                consultations.comment_edit(
+                    comment=comment,
+                    author=comment.author,
+                    text=form.cleaned_data["text"],
+                    revision=form.cleaned_data["revision"],
+                )
+            except consultations.ConsultationError as error:
+                form.add_error("text", str(error))
+                comment.refresh_from_db()
+            else:
+                messages.success(request, _("Your comment is updated."))
+                return redirect(consultation.get_absolute_url() + f"#comment-{comment.pk}")
+        status = 400
+    else:
+        form = CommentEditForm(initial={"text": comment.text, "revision": comment.revision})
+    return render(
+        request,
+        "coordination/comment_edit.html",
+        {
+            "consultation": consultation,
+            "comment": comment,
+            "form": form,
+            "is_open": consultation.is_open(timezone.now()),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def comment_withdraw(request, pk, comment_pk):
+    consultation = access.get_consultation_for_user(request.user, pk)
+    comment = access.get_own_comment(request.user, consultation, comment_pk)
+    try:
+        consultations.comment_withdraw(comment=comment, author=comment.author)
+    except consultations.ConsultationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your comment is withdrawn."))
+    return redirect(consultation)
+
+
+@login_required
+@require_POST
+def no_comments(request, pk):
+    consultation = access.get_consultation_for_user(request.user, pk)
+    try:
+        consultations.no_comments_state(consultation=consultation, person=_person(request.user))
+    except consultations.ConsultationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you: you have no comments on this draft."))
+    return redirect(consultation)
+
+
+# --- the secretariat's side -----------------------------------------------------------------
+
+
+@login_required
+def consultation_manage(request, pk):
+    access.require_secretariat(request.user)
+    consultation = access.get_consultation_for_user(request.user, pk)
+    comments = list(
+        Comment.objects.filter(consultation=consultation)
+        .current()
+        .select_related("author__organisation", "disposed_by")
+        .order_by("paragraph_key", "created_at", "pk")
+    )
+    for comment in comments:
+        comment.form = DispositionForm(
+            initial={
+                "disposition": comment.disposition,
+                "reply": comment.reply,
+                "answered_in_paragraph": comment.answered_in_paragraph,
+            },
+            prefix=f"c{comment.pk}",
+        )
+    responses = consultations.responses(consultation)
+    return render(
+        request,
+        "coordination/consultation_manage.html",
+        {
+            "consultation": consultation,
+            "comments": comments,
+            "responses": responses,
+            "pending": [r for r in responses if not r["responded"]],
+        },
+    )
+
+
+@login_required
+@require_POST
+def comment_dispose(request, pk, comment_pk):
+    access.require_secretariat(request.user)
+    consultation = access.get_consultation_for_user(request.user, pk)
+    comment = Comment.objects.filter(consultation=consultation, pk=comment_pk).first()
+    if comment is None:
+        raise Http404
+    form = DispositionForm(request.POST, prefix=f"c{comment.pk}")
+    if form.is_valid():
+        try:
+            consultations.comment_dispose(comment=comment, by=request.user, **form.cleaned_data)
+        except consultations.ConsultationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Disposition saved."))
+    else:
+        messages.error(request, _("Choose a disposition."))
+    return redirect(consultation.get_absolute_url() + f"manage/#disposition-{comment.pk}")
+
+
+@login_required
+@require_POST
+def dispositions_publish(request, pk):
+    access.require_secretariat(request.user)
+    consultation = access.get_consultation_for_user(request.user, pk)
+    published = request.POST.get("published") == "1"
+    consultations.dispositions_publish(consultation=consultation, published=published)
+    messages.success(
+        request,
+        _("Members now see the dispositions.") if published else _("Dispositions are hidden."),
+    )
+    return redirect(consultation.get_absolute_url() + "manage/")
+
+
+def _matrix_name(consultation: Consultation, extension: str) -> str:
+    version = consultation.version
+    return f"{slugify(version.document.title)}-v{version.number}-comments.{extension}"
+
+
+@login_required
+def matrix_csv(request, pk):
+    access.require_secretariat(request.user)
+    consultation = access.get_consultation_for_user(request.user, pk)
+    response = StreamingHttpResponse(
+        matrix.matrix_csv(consultation), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_matrix_name(consultation, "csv")}"'
+    return response
+
+
+@login_required
+def matrix_xlsx(request, pk):
+    access.require_secretariat(request.user)
+    consultation = access.get_consultation_for_user(request.user, pk)
+    return FileResponse(
+        matrix.matrix_xlsx(consultation),
+        as_attachment=True,
+        filename=_matrix_name(consultation, "xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("preferences")
+    return render(request, "registration/preferences.html", {"form": form})
