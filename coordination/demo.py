@@ -181,10 +181,13 @@ The following upcoming events were presented to the group:
 """),
 ]  # fmt: skip
 
+HELD_BY_SECRETARIAT = (
+    "This demo keeps the provisions the report of the 3rd GCG meeting mentions; "
+    "the full text is held by the Secretariat."
+)
+
 TERMS_OF_REFERENCE_TEXT = """\
 # Terms of Reference of Alliance 8.7 and its Global Coordinating Group
-
-*This demo keeps the provisions discussed at the 3rd GCG meeting; the full adopted text is held by the Secretariat.*
 
 ## Secretariat
 
@@ -211,8 +214,6 @@ Changes agreed at the 3rd GCG meeting (28 November 2018):
 GUIDANCE_NOTE_TEXT = """\
 # Pathfinder Country Guidance Note
 
-*Version discussed at the 3rd GCG meeting. This demo keeps the points the Secretariat made; the full text is held by the Secretariat.*
-
 ## Becoming a pathfinder country
 
 1. A government writes to the Secretariat with a formal request.
@@ -229,8 +230,6 @@ GUIDANCE_NOTE_TEXT = """\
 
 SUPPLY_CHAIN_CONCEPT_NOTE_TEXT = """\
 # Supply Chain Action Group – concept note
-
-*Distributed for consultation in July 2018. The full text is held by the Action Group.*
 
 1. The G-20 supply chain report, developed by ILO, OECD and World Bank.
 2. The research report on Child Labour and Forced Labour in Supply Chains.
@@ -363,7 +362,11 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
     guidance_note, _ = Document.objects.get_or_create(
         owner_group=gcg,
         title="Pathfinder Country Guidance Note",
-        defaults={"kind": Document.Kind.GUIDANCE_NOTE, "created_at": discussed_at},
+        defaults={
+            "kind": Document.Kind.GUIDANCE_NOTE,
+            "created_at": discussed_at,
+            "description": HELD_BY_SECRETARIAT,
+        },
     )
     DocumentVersion.objects.get_or_create(
         document=guidance_note,
@@ -380,7 +383,11 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
     concept_note, _ = Document.objects.get_or_create(
         owner_group=groups["supply-chains"],
         title="Supply Chain Action Group concept note",
-        defaults={"kind": Document.Kind.CONCEPT_NOTE, "created_at": concept_note_at},
+        defaults={
+            "kind": Document.Kind.CONCEPT_NOTE,
+            "created_at": concept_note_at,
+            "description": HELD_BY_SECRETARIAT,
+        },
     )
     concept_note_v1, created = DocumentVersion.objects.get_or_create(
         document=concept_note,
@@ -490,8 +497,6 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
 TERMS_OF_REFERENCE_DRAFT = """\
 # Terms of Reference of Alliance 8.7 and its Global Coordinating Group
 
-*Latest draft before the 3rd GCG meeting. This demo keeps the provisions discussed there.*
-
 ## Secretariat
 
 1. The ILO acts as the inaugural Secretariat of the Alliance.
@@ -568,7 +573,11 @@ def _load_papers(*, gcg, orgs, meeting, items, guidance_note) -> None:
     tor, _ = Document.objects.get_or_create(
         owner_group=gcg,
         title="Terms of Reference of Alliance 8.7 and the Global Coordinating Group",
-        defaults={"kind": Document.Kind.TERMS_OF_REFERENCE, "created_at": draft_at},
+        defaults={
+            "kind": Document.Kind.TERMS_OF_REFERENCE,
+            "created_at": draft_at,
+            "description": HELD_BY_SECRETARIAT,
+        },
     )
     if not tor.versions.exists():
         draft = consultations.version_publish(

@@ -127,7 +127,7 @@ class ParagraphChange:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"\S+|\s+", text)
+    return re.findall(r"\w+|[^\w\s]|\s+", text)
 
 
 def _word_diff(old: str, new: str) -> SafeString:

@@ -7,7 +7,7 @@ The chair of the Supply Chain Action Group is not in the GCG: for GCG papers the
 import pytest
 from django.urls import reverse
 
-from coordination.models import ActionItem, Document
+from coordination.models import ActionItem, Comment, Consultation, Document
 from pathfinders.models import PathfinderCountry
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,7 @@ SIGNED_IN = (LOGIN, 200, 200, 200)
 GCG_ONLY = (LOGIN, 404, 200, 200)
 SUPPLY_CHAIN_ONLY = (LOGIN, 200, 404, 200)
 STAFF_ONLY = (LOGIN, 302, 302, 200)
+SECRETARIAT_PAGE = (LOGIN, 403, 403, 200)  # site pages for the secretariat only
 
 
 def urls(demo):
@@ -27,7 +28,22 @@ def urls(demo):
     tor = Document.objects.get(kind="terms_of_reference")
     concept_note = Document.objects.get(kind="concept_note")
     madagascar = PathfinderCountry.objects.get(country="MG")
+    note = Document.objects.get(kind="guidance_note")
+    consultation = Consultation.objects.get(version__document=note)
+    tor_comment = Comment.objects.filter(consultation__version__document=tor).first()
     return [
+        (reverse("version_diff", args=[tor.pk]), GCG_ONLY),
+        (reverse("version_new", args=[tor.pk]), SECRETARIAT_PAGE),
+        (reverse("consultation_new", args=[note.pk, 2]), SECRETARIAT_PAGE),
+        (consultation.get_absolute_url(), GCG_ONLY),
+        (reverse("consultation_manage", args=[consultation.pk]), SECRETARIAT_PAGE),
+        (reverse("matrix_csv", args=[consultation.pk]), SECRETARIAT_PAGE),
+        (reverse("matrix_xlsx", args=[consultation.pk]), SECRETARIAT_PAGE),
+        (
+            reverse("comment_edit", args=[tor_comment.consultation_id, tor_comment.pk]),
+            (LOGIN, 404, 404, 404),  # only its author edits it
+        ),
+        (reverse("preferences"), SIGNED_IN),
         (reverse("home"), PUBLIC),
         (reverse("login"), (200, 200, 200, 200)),
         (reverse("password_reset"), (200, 200, 200, 200)),
@@ -117,3 +133,20 @@ def test_action_group_page_links_to_meetings_only_for_those_who_may_open_them(cl
     assert meetings in client.get(url).content.decode()
     client.force_login(demo["member"])
     assert meetings not in client.get(url).content.decode()
+
+
+def test_posts_of_the_consultation_cycle_are_refused_to_outsiders(client, demo):
+    consultation = Consultation.objects.get(version__document__kind="guidance_note")
+    comment = Comment.objects.filter(consultation__version__document__kind="terms_of_reference")[0]
+    posts = [
+        (reverse("comment_create", args=[consultation.pk]), {"paragraph": "1", "text": "x"}),
+        (reverse("no_comments", args=[consultation.pk]), {}),
+        (reverse("comment_withdraw", args=[comment.consultation_id, comment.pk]), {}),
+        (reverse("version_share", args=[consultation.version.document_id, 2]), {}),
+        (reverse("dispositions_publish", args=[consultation.pk]), {"published": "0"}),
+    ]
+    client.force_login(demo["chair"])
+    for url, data in posts:
+        assert client.post(url, data).status_code in (403, 404), url
+    assert not consultation.comments.exists()
+    assert not consultation.no_comment_statements.exists()
