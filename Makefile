@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Tests run with DEBUG off, as production does; this key exists only for them.
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: install demo test lint migrations-check serve clean
+.PHONY: install demo test lint migrations-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ migrations-check: install
 
 test: lint migrations-check
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (not timed tests): the comment matrix of 10,000 comments.
+bench: install
+	$(BIN)/python bench/matrix.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -232,10 +233,18 @@ class ActionItemAdmin(SimpleHistoryAdmin):
             services.action_item_record_trigger(action_item=item)
 
 
-class DocumentVersionInline(admin.StackedInline):
+class DocumentVersionInline(admin.TabularInline):
+    """Versions are listed here; new ones are published through “Document versions”."""
+
     model = DocumentVersion
     extra = 0
-    fields = ["number", "status", "change_summary", "text", "shared_at"]
+    fields = ["number", "status", "change_summary", "shared_at"]
+    readonly_fields = ["number", "status", "change_summary", "shared_at"]
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Document)
@@ -247,6 +256,23 @@ class DocumentAdmin(SimpleHistoryAdmin):
     inlines = [DocumentVersionInline]
 
 
+class DocumentVersionAddForm(forms.ModelForm):
+    class Meta:
+        model = DocumentVersion
+        fields = ["document", "text", "change_summary"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("document"):
+            try:
+                consultations.version_publish_check(
+                    document=data["document"], text=data.get("text") or ""
+                )
+            except consultations.ConsultationError as error:
+                self.add_error("text", str(error))
+        return data
+
+
 @admin.register(DocumentVersion)
 class DocumentVersionAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "status", "created_at", "shared_at"]
@@ -255,6 +281,26 @@ class DocumentVersionAdmin(SimpleHistoryAdmin):
     list_select_related = ["document"]
     readonly_fields = ["shared_at", "created_by"]
     actions = ["share"]
+    autocomplete_fields = ["document"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:  # a new version: its number and status follow from the service
+            kwargs["form"] = DocumentVersionAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["document", "text", "change_summary"]
+        return super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        """New versions are published through the service, so earlier drafts are superseded."""
+        if change:
+            return super().save_model(request, obj, form, change)
+        published = consultations.version_publish(
+            document=obj.document, text=obj.text, change_summary=obj.change_summary, by=request.user
+        )
+        obj.pk, obj.number, obj.status = published.pk, published.number, published.status
 
     @admin.action(description=_("Share the selected drafts for comment"))
     def share(self, request, queryset):

@@ -50,10 +50,9 @@ def version_publish(
 ) -> DocumentVersion:
     """A new numbered version; the drafts before it are superseded (adopted ones stay)."""
     at = at or timezone.now()
-    if not text.strip():
-        raise ConsultationError(_("The text of the new version is empty."))
     with transaction.atomic():
         Document.objects.select_for_update().get(pk=document.pk)  # numbers are taken in turn
+        version_publish_check(document=document, text=text)
         last = document.versions.order_by("-number").first()
         document.versions.filter(
             status__in=[DocumentVersion.Status.DRAFT, DocumentVersion.Status.SHARED]
@@ -70,6 +69,18 @@ def version_publish(
         version.full_clean()
         version.save()
     return version
+
+
+def version_publish_check(*, document: Document, text: str) -> None:
+    """Refuses an empty text, or one identical to the latest version (a double submit)."""
+    if not text.strip():
+        raise ConsultationError(_("The text of the new version is empty."))
+    last = document.versions.order_by("-number").first()
+    if last and last.text.strip() == text.strip():
+        raise ConsultationError(
+            _("This text is the same as version %(number)s: nothing new to publish.")
+            % {"number": last.number}
+        )
 
 
 def version_share(*, version: DocumentVersion, at=None) -> DocumentVersion:
@@ -145,6 +156,14 @@ def consultation_open(
     if closes_at <= opens_at:
         raise ConsultationError(_("The window must close after it opens."))
     with transaction.atomic():
+        DocumentVersion.objects.select_for_update().get(pk=version.pk)
+        if Consultation.objects.filter(
+            version=version, audience=audience, closes_at__gt=opens_at
+        ).exists():
+            raise ConsultationError(
+                _("This version is already open (or about to open) for comments from %(group)s.")
+                % {"group": audience.name}
+            )
         if version.status == DocumentVersion.Status.DRAFT:
             version = version_share(version=version, at=min(opens_at, timezone.now()))
         consultation = Consultation(

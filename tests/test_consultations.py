@@ -450,3 +450,52 @@ def test_a_decision_adopting_a_version_in_the_admin_makes_it_adopted(client, dem
     assert revised.status == DocumentVersion.Status.ADOPTED
     page = client.get(note.get_absolute_url()).content.decode()
     assert "Adopted at the 3rd GCG meeting, 28 November 2018" in page
+
+
+def test_publishing_the_same_text_twice_is_refused_once_published(client, gcg, secretariat):
+    document = factories.DocumentFactory(owner_group=gcg)
+    client.force_login(secretariat)
+    url = reverse("version_new", args=[document.pk])
+    data = {"text": "Para one.\n\nPara two.", "change_summary": "First"}
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)  # the button pressed twice
+    assert "same as version 1: nothing new to publish" in response.content.decode()
+    assert "Para two.</textarea>" in response.content.decode()
+    assert document.versions.count() == 1
+
+
+def test_the_admin_publishes_a_version_through_the_service(client, gcg, secretariat):
+    document = factories.DocumentFactory(owner_group=gcg)
+    consultations.version_publish(document=document, text="Old.", change_summary="")
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:coordination_documentversion_add"),
+        {"document": document.pk, "text": "New.", "change_summary": "Reworded"},
+    )
+    assert response.status_code == 302
+    assert dict(document.versions.values_list("number", "status")) == {
+        1: "superseded",
+        2: "draft",
+    }
+    response = client.post(
+        reverse("admin:coordination_documentversion_add"),
+        {"document": document.pk, "text": "New.", "change_summary": "again"},
+    )
+    assert "same as version 2" in response.content.decode()
+
+
+def test_a_second_consultation_of_the_same_version_and_group_is_refused(consultation, gcg):
+    with pytest.raises(ConsultationError, match="already open"):
+        consultations.consultation_open(
+            version=consultation.version, audience=gcg, opens_at=OPENS, closes_at=CLOSES
+        )
+
+
+def test_deadline_is_shown_in_the_readers_time_zone(client, consultation, gcg_member):
+    gcg_member.time_zone = "America/New_York"
+    gcg_member.save()
+    client.force_login(gcg_member)
+    with time_machine.travel(OPENS + datetime.timedelta(days=13, hours=1)):
+        page = client.get(consultation.get_absolute_url()).content.decode()
+    assert "until Monday 17 December 2018, 17:59:59 (America/New_York)" in page
+    assert "left." in page
