@@ -62,6 +62,13 @@ def dashboard(request):
         .select_related("group")
         .order_by("starts_on", "window_starts_on", "number")[:5]
     )
+    now = timezone.now()
+    open_consultations = (
+        Consultation.objects.visible_to(user)
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .select_related("version__document", "audience")
+        .order_by("closes_at")[:10]
+    )
     versions = (
         DocumentVersion.objects.filter(document__in=Document.objects.visible_to(user))
         .select_related("document__owner_group")
@@ -75,6 +82,7 @@ def dashboard(request):
             "all_overdue": all_overdue,
             "meetings": meetings,
             "versions": versions,
+            "open_consultations": open_consultations,
             "today": today,
         },
     )

@@ -93,3 +93,13 @@ def test_dashboard_shows_my_open_items_and_next_meetings(client, demo):
     assert "4th GCG meeting" in page
     assert "Pathfinder Country Guidance Note" in page  # latest documents of my groups
     assert "Supply Chain Action Group concept note" not in page  # not my group
+
+
+def test_dashboard_lists_the_consultations_open_to_me(client, demo):
+    client.force_login(demo["member"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Open for comment" in page
+    assert "Version 2 · until" in page
+
+    client.force_login(demo["chair"])  # not in the GCG
+    assert "Open for comment" not in client.get(reverse("dashboard")).content.decode()
