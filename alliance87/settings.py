@@ -129,6 +129,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])  # tests, mostly
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Alliance 8.7 Secretariat <noreply@alliance87.org>"
 )
@@ -137,7 +138,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_REJECT_ON_WORKER_LOST = False  # a killed sweep is simply run again by beat
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "coordination.tasks.send_reminders",
+        "schedule": env.int("REMINDER_SWEEP_SECONDS", default=300),
+        "options": {"expires": 240},
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

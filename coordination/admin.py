@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -61,7 +62,14 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
-    list_display = ["full_name", "organisation", "position", "email", "has_account"]
+    list_display = [
+        "full_name",
+        "organisation",
+        "position",
+        "email",
+        "has_account",
+        "email_problem",
+    ]
     list_filter = ["organisation__kind", "memberships__group"]
     search_fields = ["full_name", "email", "organisation__name", "organisation__acronym"]
     list_select_related = ["organisation", "user"]
@@ -72,6 +80,15 @@ class PersonAdmin(SimpleHistoryAdmin):
     @admin.display(boolean=True, description=_("account"))
     def has_account(self, person):
         return person.user_id is not None
+
+    def get_queryset(self, request):
+        failed = Reminder.objects.filter(recipient=OuterRef("pk"), failed_at__isnull=False)
+        return super().get_queryset(request).annotate(email_failed=Exists(failed))
+
+    @admin.display(boolean=True, description=_("email problem"), ordering="email_failed")
+    def email_problem(self, person):
+        """A reminder to this address bounced or could not be sent: shown to the secretariat."""
+        return person.email_failed
 
     @admin.action(description=_("Invite the selected people to the site"))
     def invite(self, request, queryset):
@@ -373,9 +390,29 @@ class ConsultationAdmin(SimpleHistoryAdmin):
         return consultation.get_absolute_url()
 
 
+class ReminderStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("failed", _("Failed")), ("pending", _("Waiting")), ("sent", _("Sent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failed":
+            return queryset.filter(failed_at__isnull=False)
+        if self.value() == "pending":
+            return queryset.filter(sent_at__isnull=True, failed_at__isnull=True)
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        return queryset
+
+
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["kind", "milestone", "recipient", "claimed_at", "sent_at", "attempts"]
-    list_filter = ["kind", "milestone"]
+    list_display = [
+        "kind", "milestone", "recipient", "due_at", "sent_at", "failed_at", "attempts", "last_error"
+    ]  # fmt: skip
+    list_filter = [ReminderStateFilter, "kind", "milestone"]
     list_select_related = ["recipient"]
     search_fields = ["recipient__full_name", "recipient__email"]
+    date_hierarchy = "due_at"

@@ -8,3 +8,8 @@ class CoordinationConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .reminder_kinds import ActionItemReminders, ConsultationReminders
+        from .reminders import register
+
+        register(ConsultationReminders())
+        register(ActionItemReminders())

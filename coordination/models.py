@@ -27,6 +27,23 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+def validate_day_list(value: str) -> None:
+    try:
+        days = parse_day_list(value)
+    except ValueError:
+        days = None
+    if not days:
+        raise ValidationError(_("Give whole numbers of days separated by commas, e.g. 7,2,1."))
+
+
+def parse_day_list(value: str) -> list[int]:
+    """“7, 2,1” → [7, 2, 1]; raises ValueError for anything else."""
+    days = sorted({int(part) for part in value.split(",") if part.strip()}, reverse=True)
+    if any(day < 0 or day > 365 for day in days):
+        raise ValueError(value)
+    return days
+
+
 def choices_check(field: str, choices) -> Q:
     """The database refuses a status that the code does not know."""
     return Q(**{f"{field}__in": choices.values})
@@ -1047,6 +1064,13 @@ class Consultation(models.Model):
         help_text=_("Members then see only their own comments."),
     )
     dispositions_published = models.BooleanField(_("dispositions published"), default=False)
+    reminder_days = models.CharField(
+        _("reminders, days before the close"),
+        max_length=40,
+        default="7,2,1",
+        validators=[validate_day_list],
+        help_text=_("Members who have not responded are reminded this many days before."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1293,7 +1317,12 @@ class Event(models.Model):
 
 
 class Reminder(models.Model):
-    """One notification, sent exactly once: claimed before sending, marked sent after."""
+    """One notification, sent exactly once.
+
+    The unique key (kind, object, recipient, milestone) means a notification is recorded once,
+    whatever the number of sweeps. A sweep claims a row (claimed_at, claim_token) before
+    sending and marks it sent after; a claim left by a crashed worker expires and is retried.
+    """
 
     kind = models.CharField(_("kind"), max_length=40)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
@@ -1302,14 +1331,28 @@ class Reminder(models.Model):
         Person, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="reminders"
     )
     milestone = models.CharField(_("milestone"), max_length=40)
+    due_at = models.DateTimeField(_("due at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(
+        _("given up at"), null=True, blank=True, help_text=_("Bounced, or no usable address.")
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
+        indexes = [
+            # used by the sweep's claim: unsent, unfailed rows whose attempt is due
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="reminder_pending",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "content_type", "object_id", "recipient", "milestone"],

@@ -1,0 +1,292 @@
+"""Reminders: each lead time fires once, at the right moment; failures never duplicate."""
+
+import datetime
+import email
+import logging
+import os
+import subprocess
+import sys
+import zoneinfo
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+
+from coordination import consultations
+from coordination.models import Comment, Reminder
+from coordination.reminders import sweep
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+GENEVA = zoneinfo.ZoneInfo("Europe/Zurich")
+OPENS = datetime.datetime(2018, 12, 3, 9, 0, tzinfo=GENEVA)
+CLOSES = datetime.datetime(2018, 12, 17, 23, 59, 59, tzinfo=GENEVA)
+SECOND = datetime.timedelta(seconds=1)
+
+
+def member(group, name):
+    user = factories.UserFactory(email=f"{name.lower()}@example.org")
+    return factories.MembershipFactory(
+        group=group, person__full_name=name, person__email=user.email, person__user=user
+    ).person
+
+
+@pytest.fixture
+def consultation(gcg):
+    version = factories.DocumentVersionFactory(
+        document__owner_group=gcg, document__title="Guidance Note", text="One.\n\nTwo."
+    )
+    return consultations.consultation_open(
+        version=version, audience=gcg, opens_at=OPENS, closes_at=CLOSES
+    )
+
+
+def sweep_at(moment):
+    mail.outbox.clear()
+    with time_machine.travel(moment, tick=False):
+        sweep()
+    return sorted((m.to[0], m.subject) for m in mail.outbox)
+
+
+def test_consultation_reminders_fire_once_each_at_their_moment(consultation, gcg):
+    ana, ben = member(gcg, "Ana"), member(gcg, "Ben")
+    factories.MembershipFactory(group=gcg, person__full_name="No Address")  # nobody to mail
+
+    assert sweep_at(OPENS - SECOND) == []
+    assert sweep_at(OPENS) == [
+        ("ana@example.org", "Open for comment: Guidance Note"),
+        ("ben@example.org", "Open for comment: Guidance Note"),
+    ]
+    assert sweep_at(OPENS + datetime.timedelta(hours=1)) == []  # never twice
+
+    consultations.comment_submit(
+        consultation=consultation, author=ana, paragraph="1", text="Fine", at=OPENS + SECOND
+    )
+    soon = "Reminder: comments on Guidance Note close soon"
+    assert sweep_at(CLOSES - datetime.timedelta(days=7) - SECOND) == []
+    assert sweep_at(CLOSES - datetime.timedelta(days=7)) == [("ben@example.org", soon)]
+    assert sweep_at(CLOSES - datetime.timedelta(days=3)) == []
+    assert sweep_at(CLOSES - datetime.timedelta(days=2)) == [("ben@example.org", soon)]
+    assert sweep_at(CLOSES - datetime.timedelta(days=1)) == [("ben@example.org", soon)]
+    assert sweep_at(CLOSES - SECOND) == []
+    closed = "Consultation closed: Guidance Note"
+    assert sweep_at(CLOSES) == [("ana@example.org", closed), ("ben@example.org", closed)]
+    message = next(m for m in mail.outbox if m.to == ["ana@example.org"])
+    assert message.alternatives[0][1] == "text/html"
+    assert consultation.get_absolute_url() in message.body
+    assert sweep_at(CLOSES + datetime.timedelta(days=1)) == []
+
+    milestones = sorted(Reminder.objects.filter(recipient=ben).values_list("milestone", flat=True))
+    assert milestones == ["before-1d", "before-2d", "before-7d", "closed", "opened"]
+
+
+def test_lead_times_are_configurable_per_consultation(consultation, gcg):
+    member(gcg, "Ana")
+    consultation.reminder_days = "3"
+    consultation.save()
+    sweep_at(OPENS)
+    assert sweep_at(CLOSES - datetime.timedelta(days=7)) == []
+    assert len(sweep_at(CLOSES - datetime.timedelta(days=3))) == 1
+    assert sweep_at(CLOSES - datetime.timedelta(days=1)) == []
+
+
+def test_a_lead_time_keeps_its_wall_clock_hour_across_daylight_saving(gcg):
+    """Summer time starts on 31 March 2019 in Geneva: “one day before” a close at noon on
+    31 March is noon on 30 March (11:00 UTC), not 24 hours earlier (10:00 UTC)."""
+    member(gcg, "Ana")
+    closes = datetime.datetime(2019, 3, 31, 12, 0, tzinfo=GENEVA)
+    version = factories.DocumentVersionFactory(document__owner_group=gcg, document__title="ToR")
+    consultations.consultation_open(
+        version=version,
+        audience=gcg,
+        opens_at=closes - datetime.timedelta(days=5),
+        closes_at=closes,
+    )
+    sweep_at(closes - datetime.timedelta(days=5))  # the opening notice
+    utc = datetime.UTC
+    assert sweep_at(datetime.datetime(2019, 3, 29, 11, 0, tzinfo=utc)) == [
+        ("ana@example.org", "Reminder: comments on ToR close soon")  # 2 days before
+    ]
+    assert sweep_at(datetime.datetime(2019, 3, 30, 10, 59, 59, tzinfo=utc)) == []
+    assert len(sweep_at(datetime.datetime(2019, 3, 30, 11, 0, tzinfo=utc))) == 1
+
+
+def test_members_who_said_no_comments_are_not_reminded(consultation, gcg):
+    ana = member(gcg, "Ana")
+    consultations.no_comments_state(consultation=consultation, person=ana, at=OPENS)
+    assert sweep_at(OPENS) == []
+    assert sweep_at(CLOSES - datetime.timedelta(days=1)) == []
+
+
+def test_action_items_are_reminded_7_and_1_days_before_then_weekly(gcg):
+    ana = member(gcg, "Ana")
+    item = factories.ActionItemFactory(
+        title="Draft the strategy",
+        meeting__group=gcg,
+        meeting__time_zone="Europe/Zurich",
+        due_on=datetime.date(2019, 2, 15),
+        created_at=datetime.datetime(2019, 1, 1, tzinfo=GENEVA),
+    )
+    item.owner_people.add(ana)
+    day = lambda d: datetime.datetime(2019, 2, d, 0, 0, tzinfo=GENEVA)  # noqa: E731
+    soon = [("ana@example.org", "Due soon: Draft the strategy")]
+    late = [("ana@example.org", "Overdue: Draft the strategy")]
+    assert sweep_at(day(7) + datetime.timedelta(hours=23)) == []
+    assert sweep_at(day(8)) == soon
+    assert sweep_at(day(9)) == []
+    assert sweep_at(day(14)) == soon
+    assert sweep_at(day(15)) == []  # due today
+    assert sweep_at(day(16)) == late
+    assert sweep_at(day(22)) == []
+    assert sweep_at(day(23)) == late  # a week later
+    with time_machine.travel(day(24)):
+        item.status = "done"
+        item.save()
+    assert sweep_at(day(28) + datetime.timedelta(days=10)) == []
+
+
+def test_a_relative_deadline_is_reminded_only_once_its_trigger_is_recorded(gcg):
+    ana = member(gcg, "Ana")
+    document = factories.DocumentFactory(owner_group=gcg)
+    item = factories.ActionItemFactory(
+        title="Comment on the note",
+        meeting__group=gcg,
+        due_on=None,
+        due_days_after_trigger=14,
+        trigger="receipt of the revised draft",
+        trigger_document=document,
+        created_at=datetime.datetime(2018, 11, 28, tzinfo=GENEVA),
+    )
+    item.owner_groups.add(gcg)
+    assert sweep_at(OPENS + datetime.timedelta(days=30)) == []
+    revised = consultations.version_publish(document=document, text="Revised", change_summary="")
+    consultations.version_share(version=revised, at=OPENS)  # due 17 December
+    assert sweep_at(datetime.datetime(2018, 12, 10, 8, 0, tzinfo=GENEVA)) == [
+        ("ana@example.org", "Due soon: Comment on the note")
+    ]
+    assert ana.pk in Reminder.objects.values_list("recipient", flat=True)
+
+
+def test_an_smtp_failure_is_retried_later_and_never_duplicated(consultation, gcg, settings):
+    member(gcg, "Ana")
+    member(gcg, "Ben")
+    settings.EMAIL_BACKEND = "tests.mail_backends.FlakyBackend"
+    from tests.mail_backends import FlakyBackend
+
+    FlakyBackend.failing = True
+    assert sweep_at(OPENS) == []
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 2
+    assert "Connection unexpectedly closed" in Reminder.objects.first().last_error
+
+    FlakyBackend.failing = False
+    assert sweep_at(OPENS + SECOND) == []  # not before its backoff delay
+    assert len(sweep_at(OPENS + datetime.timedelta(minutes=5))) == 2
+    assert sweep_at(OPENS + datetime.timedelta(minutes=10)) == []
+
+
+def test_a_refused_or_malformed_address_is_recorded_and_the_batch_goes_on(
+    consultation, gcg, settings
+):
+    member(gcg, "Ana")
+    factories.MembershipFactory(group=gcg, person__email="bounce@example.org")
+    factories.MembershipFactory(group=gcg, person__email="not-an-address")
+    settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
+    assert sweep_at(OPENS) == [("ana@example.org", "Open for comment: Guidance Note")]
+    failed = dict(
+        Reminder.objects.filter(failed_at__isnull=False).values_list(
+            "recipient__email", "last_error"
+        )
+    )
+    assert set(failed) == {"bounce@example.org", "not-an-address"}
+    assert (
+        "No such user" in failed["bounce@example.org"] or "bounce" in failed["bounce@example.org"]
+    )
+    assert sweep_at(OPENS + datetime.timedelta(days=1)) == []  # given up, not retried
+
+
+def test_a_reminder_for_a_deleted_object_is_dropped_with_a_log_line(gcg, caplog):
+    caplog.set_level(logging.INFO, logger="coordination.reminders")
+    ana = member(gcg, "Ana")
+    item = factories.ActionItemFactory(
+        due_on=datetime.date(2019, 2, 15),
+        title="Gone",
+        created_at=datetime.datetime(2019, 1, 1, tzinfo=GENEVA),
+    )
+    item.owner_people.add(ana)
+    with time_machine.travel(datetime.datetime(2019, 2, 14, 9, 0, tzinfo=GENEVA), tick=False):
+        from coordination.reminders import reminders_record
+
+        assert reminders_record(datetime.datetime(2019, 2, 14, 9, 0, tzinfo=GENEVA)) == 1
+        item.delete()
+        sweep()
+    assert mail.outbox == []
+    assert "no longer exists" in caplog.text
+    assert Reminder.objects.get().failed_at is not None
+
+
+def test_the_management_command_and_the_celery_task_run_the_same_sweep(consultation, gcg):
+    from coordination.tasks import send_reminders
+
+    member(gcg, "Ana")
+    with time_machine.travel(OPENS, tick=False):
+        call_command("send_reminders", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        assert len(mail.outbox) == 1
+        send_reminders.apply()
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_send_every_reminder_exactly_once(gcg, tmp_path):
+    """Two `send_reminders` processes over the same 300 due reminders, on PostgreSQL."""
+    version = factories.DocumentVersionFactory(document__owner_group=gcg, document__title="Note")
+    now = datetime.datetime.now(datetime.UTC)
+    consultations.consultation_open(
+        version=version,
+        audience=gcg,
+        opens_at=now - datetime.timedelta(minutes=1),
+        closes_at=now + datetime.timedelta(days=14),
+    )
+    for i in range(300):
+        factories.MembershipFactory(group=gcg, person__email=f"m{i}@example.org")
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**database),
+        "EMAIL_BACKEND": "tests.mail_backends.SlowFileBackend",
+        "TEST_MAIL_DIR": str(tmp_path),
+        "SECRET_KEY": "test-only",
+        "DEBUG": "0",
+    }
+    root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "manage.py", "send_reminders"]
+    processes = [subprocess.Popen(command, cwd=root, env=env) for _ in range(2)]  # noqa: S603
+    assert [p.wait(timeout=120) for p in processes] == [0, 0]
+
+    recipients = [
+        email.message_from_bytes(path.read_bytes())["To"] for path in tmp_path.glob("*.eml")
+    ]
+    assert len(recipients) == 300
+    assert len(set(recipients)) == 300
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 300
+    assert not Comment.objects.exists()
+
+
+def test_the_secretariat_sees_addresses_that_failed(
+    client, consultation, gcg, settings, secretariat
+):
+    factories.MembershipFactory(
+        group=gcg, person__full_name="Bouncing Member", person__email="bounce@example.org"
+    )
+    settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
+    sweep_at(OPENS)
+    client.force_login(secretariat)
+    page = client.get("/admin/coordination/reminder/", {"state": "failed"}).content.decode()
+    assert "Bouncing Member" in page
+    assert "No such user" in page or "bounce@example.org" in page
+    people = client.get("/admin/coordination/person/", {"o": "-6"}).content.decode()
+    assert "Bouncing Member" in people
