@@ -4,19 +4,22 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import access, consultations, matrix
+from . import access, consultations, matrix, reminders
 from .forms import (
     CommentEditForm,
     CommentForm,
     ConsultationForm,
     DispositionForm,
+    NotificationForm,
     PreferencesForm,
     VersionForm,
 )
@@ -384,9 +387,44 @@ def matrix_xlsx(request, pk):
 
 @login_required
 def preferences(request):
-    form = PreferencesForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
+    """The account's name, language and time zone; and, for a person, their notifications."""
+    person = _person(request.user)
+    data = request.POST or None
+    form = PreferencesForm(data, instance=request.user, prefix="account")
+    notifications = (
+        NotificationForm(data, instance=person, kinds=reminders.kind_choices(), prefix="mail")
+        if person
+        else None
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (not notifications or notifications.is_valid())
+    ):
         form.save()
+        if notifications:
+            notifications.save()
         messages.success(request, _("Your preferences are saved."))
         return redirect("preferences")
-    return render(request, "registration/preferences.html", {"form": form})
+    return render(
+        request, "registration/preferences.html", {"form": form, "notifications": notifications}
+    )
+
+
+@csrf_exempt  # one click from a mail program (RFC 8058) carries no CSRF token; the link is signed
+def unsubscribe(request, token):
+    """No login needed. GET asks to confirm (link checkers must not unsubscribe anyone);
+    POST, from the page or from the mail program's button, turns the reminders off."""
+    try:
+        person_id, kind = reminders.unsubscribe_read(token)
+        person = Person.objects.get(pk=person_id)
+    except (signing.BadSignature, Person.DoesNotExist):
+        return render(request, "coordination/unsubscribe.html", {"invalid": True}, status=404)
+    label = dict(reminders.kind_choices()).get(kind, _("all reminders"))
+    if request.method == "POST":
+        muted = set(person.muted_kinds or [])
+        muted.add(kind)
+        person.muted_kinds = sorted(muted)
+        person.save(update_fields=["muted_kinds"])
+        return render(request, "coordination/unsubscribe.html", {"done": True, "label": label})
+    return render(request, "coordination/unsubscribe.html", {"label": label, "person": person})

@@ -3,7 +3,7 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionItem, Comment, Group, Meeting, User
+from .models import ActionItem, Comment, Group, Meeting, Person, User
 
 
 def time_zone_choices():
@@ -146,3 +146,37 @@ class PreferencesForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "language", "time_zone"]
         widgets = {"time_zone": forms.Select(choices=time_zone_choices())}
+
+
+class NotificationForm(forms.ModelForm):
+    """What a person receives, and how: each email as it comes, or a digest."""
+
+    receive = forms.MultipleChoiceField(
+        label=_("Send me reminders about"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[],
+    )
+
+    class Meta:
+        model = Person
+        fields = ["notification_delivery"]
+        widgets = {"notification_delivery": forms.RadioSelect}
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receive"].choices = kinds
+        muted = set(self.instance.muted_kinds or [])
+        self.fields["receive"].initial = [
+            name for name, _label in kinds if name not in muted and "*" not in muted
+        ]
+
+    def save(self, commit=True):
+        person = super().save(commit=False)
+        chosen = set(self.cleaned_data["receive"])
+        person.muted_kinds = [
+            name for name, _label in self.fields["receive"].choices if name not in chosen
+        ]
+        if commit:
+            person.save(update_fields=["notification_delivery", "muted_kinds"])
+        return person

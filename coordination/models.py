@@ -185,6 +185,12 @@ class Organisation(models.Model):
         return self.acronym or self.name
 
 
+class NotificationDelivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("Each email as it comes")
+    DAILY = "daily", _("A daily digest")
+    WEEKLY = "weekly", _("A weekly digest (Mondays)")
+
+
 class Person(models.Model):
     """Someone the secretariat works with; an account is optional (given by invitation)."""
 
@@ -208,7 +214,17 @@ class Person(models.Model):
         blank=True,
         related_name="person",
     )
-    history = HistoricalRecords()
+    notification_delivery = models.CharField(
+        _("notifications"),
+        max_length=20,
+        choices=NotificationDelivery.choices,
+        default=NotificationDelivery.IMMEDIATE,
+    )
+    muted_kinds = models.JSONField(
+        _("notifications turned off"), default=list, blank=True, help_text=_("Kinds of reminder.")
+    )
+    last_digest_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_digest_at"])
 
     class Meta:
         ordering = ["full_name"]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import (
     ActionItem,
@@ -53,6 +54,7 @@ class ConsultationReminders(ReminderKind):
     closed, and what happens next."""
 
     name = "consultation"
+    label = gettext_lazy("Consultations: open for comment, closing soon, closed")
     model = Consultation
 
     def due(self, now):
@@ -105,6 +107,12 @@ class ConsultationReminders(ReminderKind):
     def objects(self, ids):
         return Consultation.objects.select_related("version__document", "audience").in_bulk(ids)
 
+    def needs_action(self, milestone):
+        return milestone != "closed"
+
+    def deadline(self, obj):
+        return obj.closes_at
+
     def subject(self, obj, milestone):
         title = obj.version.document.title
         if milestone == "opened":
@@ -131,6 +139,7 @@ class ActionItemReminders(ReminderKind):
     """7 days and 1 day before the due date, then weekly while overdue, to the owners."""
 
     name = "action_item"
+    label = gettext_lazy("My action items: due soon, overdue")
     model = ActionItem
     leads = (7, 1)
 
@@ -190,6 +199,11 @@ class ActionItemReminders(ReminderKind):
 
     def objects(self, ids):
         return ActionItem.objects.select_related("meeting__group").in_bulk(ids)
+
+    def deadline(self, obj):
+        if obj.due_on is None:
+            return None
+        return _local_midnight(obj.due_on, _zone())
 
     def subject(self, obj, milestone):
         if milestone.startswith("overdue"):

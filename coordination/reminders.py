@@ -19,19 +19,23 @@ import datetime
 import logging
 import smtplib
 import uuid
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .models import Person, Reminder
+from .models import NotificationDelivery, Person, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,7 @@ class ReminderKind:
     """What one kind of notification needs: what is due now, and the email for it."""
 
     name: str
+    label: str  # on the preferences page
     model: type[models.Model]
 
     def due(self, now: datetime.datetime) -> Iterable[Due]:
@@ -71,20 +76,70 @@ class ReminderKind:
     def template(self, milestone: str) -> str:
         return f"reminders/{self.name}"
 
+    def needs_action(self, milestone: str) -> bool:
+        """Digests list what needs the reader's action first."""
+        return True
+
+    def deadline(self, obj) -> datetime.datetime | None:
+        """Digests then order by this."""
+        return None
+
+    def attachments(self, obj, milestone: str) -> list[tuple[str, bytes, str]]:
+        return []
+
     def message(self, *, obj, milestone: str, person: Person) -> EmailMultiAlternatives:
-        site = settings.SITE_URL.rstrip("/")
-        context = {**self.context(obj, milestone), "person": person, "site": site}
-        language = person.user.language if person.user_id else settings.LANGUAGE_CODE
-        with translation.override(language):
+        unsubscribe = unsubscribe_url(person, self.name)
+        context = {
+            **self.context(obj, milestone),
+            "person": person,
+            "site": settings.SITE_URL.rstrip("/"),
+            "unsubscribe_url": unsubscribe,
+        }
+        with translation.override(_language(person)):
             subject = self.subject(obj, milestone)
             text = render_to_string(self.template(milestone) + ".txt", context)
             html = render_to_string(self.template(milestone) + ".html", context)
-        message = EmailMultiAlternatives(subject=subject, body=text, to=[person.email])
+        message = EmailMultiAlternatives(
+            subject=subject, body=text, to=[person.email], headers=_list_headers(unsubscribe)
+        )
         message.attach_alternative(html, "text/html")
+        for filename, content, mimetype in self.attachments(obj, milestone):
+            message.attach(filename, content, mimetype)
         return message
 
 
+def _language(person: Person) -> str:
+    return person.user.language if person.user_id else settings.LANGUAGE_CODE
+
+
+def _list_headers(unsubscribe: str) -> dict:
+    """RFC 8058 one-click unsubscribe: mail programs show a button that POSTs to the link."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+UNSUBSCRIBE_SALT = "alliance87.unsubscribe"
+
+
+def unsubscribe_url(person: Person, kind: str) -> str:
+    """A signed link that needs no login; `kind` is a reminder kind, or "*" for all."""
+    token = signing.dumps({"p": person.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return settings.SITE_URL.rstrip("/") + reverse("unsubscribe", args=[token])
+
+
+def unsubscribe_read(token: str) -> tuple[int, str]:
+    """(person id, kind) from a link; raises signing.BadSignature for a forged one."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    return int(data["p"]), str(data["k"])
+
+
 KINDS: dict[str, ReminderKind] = {}
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind.name, kind.label) for kind in KINDS.values()]
 
 
 def register(kind: ReminderKind) -> ReminderKind:
@@ -105,6 +160,14 @@ def reminders_record(now: datetime.datetime) -> int:
     due = 0
     for kind in KINDS.values():
         content_type = ContentType.objects.get_for_model(kind.model)
+        dues = list(kind.due(now))
+        muted = {
+            pk
+            for pk, kinds in Person.objects.filter(
+                pk__in={d.recipient_id for d in dues}
+            ).values_list("pk", "muted_kinds")
+            if kinds and (kind.name in kinds or "*" in kinds)
+        }
         rows = [
             Reminder(
                 kind=kind.name,
@@ -115,19 +178,31 @@ def reminders_record(now: datetime.datetime) -> int:
                 due_at=due.due_at,
                 next_attempt_at=now,
             )
-            for due in kind.due(now)
+            for due in dues
+            if due.recipient_id not in muted
         ]
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
         due += len(rows)
     return due
 
 
-def reminders_claim(now: datetime.datetime, limit: int = BATCH_SIZE) -> tuple[uuid.UUID, list]:
-    """Claims up to `limit` unsent reminders for this sweep alone."""
-    token = uuid.uuid4()
-    claimable = Q(sent_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now) & (
+def _claimable(now) -> Q:
+    return Q(sent_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now) & (
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
     )
+
+
+def reminders_claim(
+    now: datetime.datetime, limit: int = BATCH_SIZE, *, recipient: Person | None = None
+) -> tuple[uuid.UUID, list]:
+    """Claims up to `limit` unsent reminders for this sweep alone: those of people who want
+    each email as it comes, or all of one person's (for their digest)."""
+    token = uuid.uuid4()
+    claimable = _claimable(now)
+    if recipient is None:
+        claimable &= Q(recipient__notification_delivery=NotificationDelivery.IMMEDIATE)
+    else:
+        claimable &= Q(recipient=recipient)
     with transaction.atomic():
         ids = list(
             Reminder.objects.select_for_update(skip_locked=True)
@@ -219,15 +294,126 @@ def _send_one(reminder, token, objects, connection, counts) -> None:
 
 
 def sweep(now: datetime.datetime | None = None, *, limit: int = BATCH_SIZE) -> dict:
-    """Records what is due, then sends batch after batch until nothing is left to claim."""
+    """Records what is due, sends batch after batch until nothing is left to claim, then
+    the digests that are due."""
     now = now or timezone.now()
-    totals = {"due": reminders_record(now), "sent": 0, "retry": 0, "failed": 0, "dropped": 0}
+    totals = {
+        "due": reminders_record(now),
+        "sent": 0,
+        "retry": 0,
+        "failed": 0,
+        "dropped": 0,
+        "digests": 0,
+    }
     while True:
         token, batch = reminders_claim(now, limit)
         if not batch:
-            return totals
+            break
         counts = reminders_send(token, batch)
         for key, value in counts.items():
             totals[key] += value
         if counts["retry"]:  # SMTP is down: the next sweep tries again
             return totals
+    totals["digests"] = digests_send(now)
+    return totals
+
+
+# --- digests --------------------------------------------------------------------------------
+
+DIGEST_HOUR = 7
+
+
+def last_digest_moment(now: datetime.datetime, delivery: str) -> datetime.datetime:
+    """The latest 07:00 (daily) or Monday 07:00 (weekly) in the secretariat's time zone."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    local = timezone.localtime(now, tz)
+    day = local.date()
+    if delivery == NotificationDelivery.WEEKLY:
+        day -= datetime.timedelta(days=day.weekday())
+    moment = datetime.datetime.combine(day, datetime.time(DIGEST_HOUR), tzinfo=tz)
+    if moment > local:
+        moment -= datetime.timedelta(days=7 if delivery == NotificationDelivery.WEEKLY else 1)
+    return moment
+
+
+def digests_send(now: datetime.datetime) -> int:
+    """One email per person whose digest is due, with all their waiting reminders."""
+    waiting = (
+        Person.objects.exclude(notification_delivery=NotificationDelivery.IMMEDIATE)
+        .filter(Exists(Reminder.objects.filter(_claimable(now), recipient=OuterRef("pk"))))
+        .select_related("user")
+    )
+    sent = 0
+    for person in waiting:
+        moment = last_digest_moment(now, person.notification_delivery)
+        if person.last_digest_at is None:  # just chose digests: the first comes at the next one
+            Person.objects.filter(pk=person.pk, last_digest_at=None).update(last_digest_at=moment)
+            continue
+        if person.last_digest_at >= moment:
+            continue
+        # Claim the person's digest: only one sweep moves last_digest_at from its old value.
+        if not Person.objects.filter(pk=person.pk, last_digest_at=person.last_digest_at).update(
+            last_digest_at=now
+        ):
+            continue
+        token, reminders = reminders_claim(now, limit=1000, recipient=person)
+        if reminders and _digest_send(person, token, reminders):
+            sent += 1
+        elif reminders:  # SMTP failed: the digest waits for the next sweep
+            Person.objects.filter(pk=person.pk).update(last_digest_at=person.last_digest_at)
+    return sent
+
+
+def _digest_send(person: Person, token: uuid.UUID, reminders: list[Reminder]) -> bool:
+    mine = Reminder.objects.filter(claim_token=token, sent_at__isnull=True)
+    entries = []
+    for name in {r.kind for r in reminders}:
+        kind = KINDS.get(name)
+        objects = kind.objects([r.object_id for r in reminders if r.kind == name]) if kind else {}
+        for reminder in (r for r in reminders if r.kind == name):
+            obj = objects.get(reminder.object_id)
+            if obj is None:
+                mine.filter(pk=reminder.pk).update(
+                    failed_at=timezone.now(), last_error="The object no longer exists."
+                )
+                continue
+            entries.append((kind, obj, reminder))
+    if not entries:
+        return False
+    if not _usable_address(person):
+        mine.update(failed_at=timezone.now(), last_error=f"No usable address: {person.email!r}")
+        return False
+    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    with translation.override(_language(person)):
+        items = [
+            {
+                "needs_action": kind.needs_action(reminder.milestone),
+                "deadline": kind.deadline(obj),
+                "line": kind.subject(obj, reminder.milestone),
+                "url": settings.SITE_URL.rstrip("/") + obj.get_absolute_url(),
+            }
+            for kind, obj, reminder in entries
+        ]
+        items.sort(key=lambda i: (not i["needs_action"], i["deadline"] or far, i["line"]))
+        context = {
+            "person": person,
+            "action": [i for i in items if i["needs_action"]],
+            "info": [i for i in items if not i["needs_action"]],
+            "site": settings.SITE_URL.rstrip("/"),
+            "unsubscribe_url": unsubscribe_url(person, "*"),
+        }
+        subject = _("Alliance 8.7: %(count)d things for you") % {"count": len(items)}
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("reminders/digest.txt", context),
+            to=[person.email],
+            headers=_list_headers(context["unsubscribe_url"]),
+        )
+        message.attach_alternative(render_to_string("reminders/digest.html", context), "text/html")
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        mine.update(claimed_at=None, claim_token=None, last_error=str(error)[:1000])
+        return False
+    mine.update(sent_at=timezone.now(), last_error="")
+    return True

@@ -290,3 +290,86 @@ def test_the_secretariat_sees_addresses_that_failed(
     assert "No such user" in page or "bounce@example.org" in page
     people = client.get("/admin/coordination/person/", {"o": "-6"}).content.decode()
     assert "Bouncing Member" in people
+
+
+# --- preferences, unsubscribe, digests ------------------------------------------------------
+
+
+def test_every_email_has_a_one_click_unsubscribe_that_needs_no_login(client, consultation, gcg):
+    ana = member(gcg, "Ana")
+    sweep_at(OPENS)
+    message = mail.outbox[0]
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert link in message.body
+    path = link.removeprefix("http://127.0.0.1:8000")
+
+    page = client.get(path)  # a link checker opening it changes nothing
+    assert "do you want to stop receiving" in page.content.decode()
+    ana.refresh_from_db()
+    assert ana.muted_kinds == []
+
+    response = client.post(path)  # the mail program's one-click button: no CSRF token
+    assert "You will no longer receive" in response.content.decode()
+    ana.refresh_from_db()
+    assert ana.muted_kinds == ["consultation"]
+    assert sweep_at(CLOSES - datetime.timedelta(days=7)) == []  # not sent any more
+
+
+def test_a_forged_unsubscribe_link_is_refused_politely(client):
+    response = client.post("/notifications/unsubscribe/forged-token/")
+    assert response.status_code == 404
+    assert "This link does not work" in response.content.decode()
+
+
+def test_preferences_choose_kinds_and_a_digest(client, gcg):
+    ana = member(gcg, "Ana")
+    client.force_login(ana.user)
+    page = client.get("/accounts/preferences/").content.decode()
+    assert "My action items: due soon, overdue" in page
+    response = client.post(
+        "/accounts/preferences/",
+        {
+            "account-first_name": "Ana",
+            "account-last_name": "P",
+            "account-language": "en",
+            "account-time_zone": "Europe/Zurich",
+            "mail-notification_delivery": "daily",
+            "mail-receive": ["consultation"],
+        },
+    )
+    assert response.status_code == 302
+    ana.refresh_from_db()
+    assert ana.notification_delivery == "daily"
+    assert ana.muted_kinds == ["action_item"]
+
+
+def test_a_daily_digest_groups_what_needs_action_first_then_by_deadline(consultation, gcg):
+    ana = member(gcg, "Ana")
+    ana.notification_delivery = "daily"
+    ana.save()
+    late = factories.ActionItemFactory(
+        title="Overdue report", meeting__group=gcg, due_on=datetime.date(2018, 12, 1),
+        created_at=datetime.datetime(2018, 11, 1, tzinfo=GENEVA),
+    )  # fmt: skip
+    late.owner_people.add(ana)
+    other = factories.DocumentVersionFactory(
+        document__owner_group=gcg, document__title="Closed one"
+    )
+    consultations.consultation_open(
+        version=other,
+        audience=gcg,
+        opens_at=OPENS - datetime.timedelta(days=20),
+        closes_at=OPENS - datetime.timedelta(days=1),
+    )
+
+    assert sweep_at(OPENS) == []  # 09:00: nothing now, all of it tomorrow at 07:00
+    assert sweep_at(OPENS + datetime.timedelta(hours=21, minutes=59)) == []
+    digest = sweep_at(OPENS + datetime.timedelta(hours=22))  # 07:00 the next day
+    assert digest == [("ana@example.org", "Alliance 8.7: 3 things for you")]
+    body = mail.outbox[0].body
+    action, info = body.split("For your information")
+    assert action.index("Overdue: Overdue report") < action.index("Open for comment: Guidance Note")
+    assert "Consultation closed: Closed one" in info
+    assert sweep_at(OPENS + datetime.timedelta(hours=23)) == []  # one digest a day
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
