@@ -7,9 +7,10 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
-        from .reminder_kinds import ActionItemReminders, ConsultationReminders
+        from . import checks, reminder_kinds  # noqa: F401  (checks registers the system checks)
         from .reminders import register
 
-        register(ConsultationReminders())
-        register(ActionItemReminders())
+        register(reminder_kinds.ConsultationReminders())
+        register(reminder_kinds.ActionItemReminders())
+        register(reminder_kinds.MeetingReminders())
+        register(reminder_kinds.EventReminders())

@@ -1,19 +1,24 @@
-"""Pages of the consultation cycle: versions, their differences, comments and dispositions."""
+"""Pages of the consultation cycle: versions, their differences, comments and dispositions;
+and each person's notification settings and calendar feed."""
 
+import datetime
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import access, consultations, matrix, reminders
+from . import access, calendar, consultations, matrix, reminders
 from .forms import (
     CommentEditForm,
     CommentForm,
@@ -23,7 +28,7 @@ from .forms import (
     PreferencesForm,
     VersionForm,
 )
-from .models import Comment, Consultation, Person
+from .models import ActionItem, Comment, Consultation, Event, Meeting, Membership, Person
 from .paragraphs import diff_paragraphs
 
 
@@ -406,8 +411,15 @@ def preferences(request):
             notifications.save()
         messages.success(request, _("Your preferences are saved."))
         return redirect("preferences")
+    feed = (
+        settings.SITE_URL.rstrip("/") + reverse("calendar_feed", args=[person.calendar_key])
+        if person
+        else None
+    )
     return render(
-        request, "registration/preferences.html", {"form": form, "notifications": notifications}
+        request,
+        "registration/preferences.html",
+        {"form": form, "notifications": notifications, "calendar_feed": feed},
     )
 
 
@@ -428,3 +440,36 @@ def unsubscribe(request, token):
         person.save(update_fields=["muted_kinds"])
         return render(request, "coordination/unsubscribe.html", {"done": True, "label": label})
     return render(request, "coordination/unsubscribe.html", {"label": label, "person": person})
+
+
+def calendar_feed(request, key):
+    """A person's meetings, comment deadlines, action items and events, for their calendar
+    program. The address is secret (a random key), so it works without signing in."""
+    person = Person.objects.filter(calendar_key=key).first()
+    if person is None:
+        raise Http404
+    now = timezone.now()
+    groups = Membership.objects.filter(person=person).values("group_id")
+    since = now - datetime.timedelta(days=365)
+    meetings = Meeting.objects.filter(group_id__in=groups, starts_on__gte=since.date())
+    deadlines = Consultation.objects.filter(
+        audience_id__in=groups, closes_at__gte=now - datetime.timedelta(days=30)
+    ).select_related("version__document")
+    items = (
+        ActionItem.objects.open()
+        .filter(due_on__isnull=False)
+        .filter(
+            Q(owner_people=person)
+            | Q(owner_groups__in=groups)
+            | Q(owner_organisations=person.organisation_id)
+        )
+        .distinct()
+    )
+    events = Event.objects.filter(notify_groups__in=groups, starts_on__gte=since.date()).distinct()
+    body = calendar.feed(
+        [calendar.meeting_entry(m) for m in meetings.select_related("group")]
+        + [calendar.deadline_entry(c) for c in deadlines]
+        + [calendar.action_item_entry(i) for i in items]
+        + [calendar.event_entry(e) for e in events]
+    )
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,6 +1,7 @@
 """The GCG and the machinery every app shares: people, groups, meetings, papers, action items."""
 
 import datetime
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -224,7 +225,14 @@ class Person(models.Model):
         _("notifications turned off"), default=list, blank=True, help_text=_("Kinds of reminder.")
     )
     last_digest_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["last_digest_at"])
+    calendar_key = models.UUIDField(
+        _("calendar key"),
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("The secret part of the person's calendar feed address."),
+    )
+    history = HistoricalRecords(excluded_fields=["last_digest_at", "calendar_key"])
 
     class Meta:
         ordering = ["full_name"]
@@ -361,6 +369,9 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+MEETING_CALENDAR_FIELDS = ("starts_on", "ends_on", "city", "venue", "status", "window_starts_on")
+
+
 class Meeting(models.Model):
     Status = MeetingStatus
 
@@ -402,6 +413,18 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
+    papers_published_at = models.DateTimeField(
+        _("papers available since"),
+        null=True,
+        blank=True,
+        help_text=_("Set it when the papers are ready: the group is told once."),
+    )
+    ical_sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        editable=False,
+        help_text=_("Grows when the dates or place change, so calendars update the same entry."),
+    )
     history = HistoricalRecords()
 
     objects = MeetingQuerySet.as_manager()
@@ -442,8 +465,28 @@ class Meeting(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Once announced, a change of dates, place or status is a new revision of the
+        calendar entry (the first invitation goes out at revision 0)."""
+        loaded = getattr(self, "_calendar_loaded", None)
+        announced = loaded and loaded.get("status", self.Status.PLANNED) != self.Status.PLANNED
+        if announced and any(getattr(self, name) != value for name, value in loaded.items()):
+            self.ical_sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "ical_sequence"}
+        super().save(*args, **kwargs)
+        self._calendar_loaded = {name: getattr(self, name) for name in MEETING_CALENDAR_FIELDS}
+
     def get_absolute_url(self):
         return reverse("meeting_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        meeting = super().from_db(db, field_names, values)
+        meeting._calendar_loaded = {
+            name: getattr(meeting, name) for name in MEETING_CALENDAR_FIELDS if name in field_names
+        }
+        return meeting
 
     def clean(self):
         errors = {}

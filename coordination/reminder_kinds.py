@@ -1,4 +1,4 @@
-"""What coordination reminds people of: consultations and action items."""
+"""What coordination reminds people of: consultations, action items, meetings and events."""
 
 import datetime
 import zoneinfo
@@ -10,10 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .calendar import event_entry, meeting_entry, one_entry
 from .models import (
     ActionItem,
     Comment,
     Consultation,
+    Event,
+    Meeting,
     Membership,
     NoCommentStatement,
     Person,
@@ -212,3 +215,133 @@ class ActionItemReminders(ReminderKind):
 
     def context(self, obj, milestone):
         return {"item": obj, "milestone": milestone, "today": timezone.localdate()}
+
+
+def _members_with_email(group_ids) -> dict[int, set[int]]:
+    """Group id → ids of its members who have an address (two queries)."""
+    members = defaultdict(set)
+    for group_id, person_id in Membership.objects.filter(group_id__in=group_ids).values_list(
+        "group_id", "person_id"
+    ):
+        members[group_id].add(person_id)
+    reachable = _with_email(set().union(*members.values())) if members else set()
+    return {group_id: people & reachable for group_id, people in members.items()}
+
+
+class MeetingReminders(ReminderKind):
+    """The invitation (again, as an update, when the dates change), “papers are available”,
+    and a reminder a week before; each with the calendar entry."""
+
+    name = "meeting"
+    label = gettext_lazy("Meetings: invitations, papers, reminders")
+    model = Meeting
+    lead_days = 7
+
+    def due(self, now):
+        today = timezone.localdate(now, _zone())
+        meetings = list(
+            Meeting.objects.filter(starts_on__gte=today).exclude(status=Meeting.Status.PLANNED)
+        )
+        if not meetings:
+            return
+        members = _members_with_email({m.group_id for m in meetings})
+        for meeting in meetings:
+            people = members.get(meeting.group_id, set())
+            if meeting.status == Meeting.Status.CANCELLED:
+                milestones = [(f"cancelled-{meeting.ical_sequence}", now)]
+            else:
+                milestones = [(f"invitation-{meeting.ical_sequence}", now)]
+                if meeting.papers_published_at and meeting.papers_published_at <= now:
+                    milestones.append(("papers", meeting.papers_published_at))
+                start = _local_midnight(meeting.starts_on, _zone(meeting.time_zone))
+                moment = start - datetime.timedelta(days=self.lead_days)
+                if moment <= now:
+                    milestones.append((f"before-{self.lead_days}d", moment))
+            for milestone, moment in milestones:
+                for person_id in people:
+                    yield Due(meeting, person_id, milestone, moment)
+
+    def objects(self, ids):
+        return Meeting.objects.select_related("group").in_bulk(ids)
+
+    def needs_action(self, milestone):
+        return milestone == "papers"
+
+    def deadline(self, obj):
+        return _local_midnight(obj.starts_on, _zone(obj.time_zone)) if obj.starts_on else None
+
+    def subject(self, obj, milestone):
+        title = str(obj.title)
+        if milestone.startswith("cancelled"):
+            return _("Cancelled: %(title)s") % {"title": title}
+        if milestone == "invitation-0":
+            return _("Invitation: %(title)s, %(dates)s") % {
+                "title": title,
+                "dates": obj.dates_display,
+            }
+        if milestone.startswith("invitation"):
+            return _("New dates: %(title)s, %(dates)s") % {
+                "title": title,
+                "dates": obj.dates_display,
+            }
+        if milestone == "papers":
+            return _("Papers available: %(title)s") % {"title": title}
+        return _("Next week: %(title)s") % {"title": title}
+
+    def context(self, obj, milestone):
+        return {"meeting": obj, "milestone": milestone}
+
+    def attachments(self, obj, milestone):
+        entry = meeting_entry(obj)
+        if entry is None:
+            return []
+        method = "CANCEL" if milestone.startswith("cancelled") else "PUBLISH"
+        return [("meeting.ics", one_entry(entry, method), "text/calendar")]
+
+
+class EventReminders(ReminderKind):
+    """Each event is announced to the groups it names, as far in advance as it says."""
+
+    name = "event"
+    label = gettext_lazy("Upcoming events")
+    model = Event
+
+    def due(self, now):
+        tz = _zone()
+        today = timezone.localdate(now, tz)
+        events = list(
+            Event.objects.filter(
+                Q(starts_on__gte=today) | Q(starts_on__isnull=True, window_starts_on__gte=today)
+            ).prefetch_related("notify_groups")
+        )
+        if not events:
+            return
+        members = _members_with_email({g.pk for e in events for g in e.notify_groups.all()})
+        for event in events:
+            start = _local_midnight(event.starts_on or event.window_starts_on, tz)
+            moment = start - datetime.timedelta(days=event.notify_days_before)
+            if moment > now:
+                continue
+            people = set().union(*(members.get(g.pk, set()) for g in event.notify_groups.all()))
+            for person_id in people:
+                yield Due(event, person_id, "notice", moment)
+
+    def needs_action(self, milestone):
+        return False
+
+    def deadline(self, obj):
+        start = obj.starts_on or obj.window_starts_on
+        return _local_midnight(start, _zone()) if start else None
+
+    def subject(self, obj, milestone):
+        return _("Coming up: %(title)s, %(dates)s") % {
+            "title": obj.title,
+            "dates": obj.dates_display,
+        }
+
+    def context(self, obj, milestone):
+        return {"event": obj, "milestone": milestone}
+
+    def attachments(self, obj, milestone):
+        entry = event_entry(obj)
+        return [("event.ics", one_entry(entry), "text/calendar")] if entry else []

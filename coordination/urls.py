@@ -56,6 +56,7 @@ urlpatterns = [
     path("consultations/<int:pk>/matrix.xlsx", cv.matrix_xlsx, name="matrix_xlsx"),
     path("accounts/preferences/", cv.preferences, name="preferences"),
     path("notifications/unsubscribe/<str:token>/", cv.unsubscribe, name="unsubscribe"),
+    path("calendar/<uuid:key>.ics", cv.calendar_feed, name="calendar_feed"),
     path("events/", views.event_list, name="event_list"),
     path(
         "accounts/invitation/<uidb64>/<token>/",

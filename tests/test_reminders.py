@@ -341,7 +341,7 @@ def test_preferences_choose_kinds_and_a_digest(client, gcg):
     assert response.status_code == 302
     ana.refresh_from_db()
     assert ana.notification_delivery == "daily"
-    assert ana.muted_kinds == ["action_item"]
+    assert ana.muted_kinds == ["action_item", "meeting", "event"]
 
 
 def test_a_daily_digest_groups_what_needs_action_first_then_by_deadline(consultation, gcg):
@@ -373,3 +373,82 @@ def test_a_daily_digest_groups_what_needs_action_first_then_by_deadline(consulta
     assert "Consultation closed: Closed one" in info
     assert sweep_at(OPENS + datetime.timedelta(hours=23)) == []  # one digest a day
     assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
+
+
+# --- meetings and events --------------------------------------------------------------------
+
+
+def test_meeting_invitation_update_papers_and_reminder_carry_one_calendar_entry(gcg):
+    from icalendar import Calendar
+
+    member(gcg, "Ana")
+    meeting = factories.MeetingFactory(
+        group=gcg, number=4, city="New York", status="planned", starts_on=None, ends_on=None,
+        time_zone="America/New_York",
+    )  # fmt: skip
+    now = datetime.datetime(2019, 2, 1, 9, 0, tzinfo=GENEVA)
+    assert sweep_at(now) == []  # tentative: nobody is invited yet
+
+    meeting.starts_on = meeting.ends_on = datetime.date(2019, 4, 9)
+    meeting.status = "confirmed"
+    meeting.save()
+    assert sweep_at(now) == [("ana@example.org", "Invitation: 4th GCG meeting, 9 April 2019")]
+    first = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
+
+    meeting.refresh_from_db()
+    meeting.starts_on = meeting.ends_on = datetime.date(2019, 4, 10)
+    meeting.save()
+    assert sweep_at(now + datetime.timedelta(hours=1)) == [
+        ("ana@example.org", "New dates: 4th GCG meeting, 10 April 2019")
+    ]
+    second = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
+    assert str(second["UID"]) == str(first["UID"])
+    assert int(second["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
+    assert second.decoded("DTSTART") == datetime.date(2019, 4, 10)
+
+    meeting.papers_published_at = now + datetime.timedelta(days=1)
+    meeting.save()
+    assert sweep_at(now + datetime.timedelta(days=1)) == [
+        ("ana@example.org", "Papers available: 4th GCG meeting")
+    ]
+    before = datetime.datetime(2019, 4, 3, 0, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    assert sweep_at(before - SECOND) == []
+    assert sweep_at(before) == [("ana@example.org", "Next week: 4th GCG meeting")]
+    assert sweep_at(before + datetime.timedelta(days=1)) == []
+
+
+def test_events_are_announced_as_far_in_advance_as_they_say(gcg):
+    from coordination.models import Event
+
+    member(gcg, "Ana")
+    forum = Event.objects.create(
+        title="NGO Forum",
+        city="Bangkok",
+        starts_on=datetime.date(2018, 12, 3),
+        ends_on=datetime.date(2018, 12, 5),
+        notify_days_before=30,
+    )
+    forum.notify_groups.add(gcg)
+    notice = datetime.datetime(2018, 11, 3, 0, 0, tzinfo=GENEVA)
+    assert sweep_at(notice - SECOND) == []
+    assert sweep_at(notice) == [("ana@example.org", "Coming up: NGO Forum, 3–5 December 2018")]
+    assert mail.outbox[0].attachments[0][0] == "event.ics"
+    assert sweep_at(notice + datetime.timedelta(days=10)) == []
+
+
+def test_each_person_has_a_secret_calendar_feed(client, demo):
+    from icalendar import Calendar
+
+    from coordination.models import Person
+
+    person = Person.objects.get(user=demo["member"])
+    client.force_login(demo["member"])
+    assert str(person.calendar_key) in client.get("/accounts/preferences/").content.decode()
+    client.logout()
+    response = client.get(f"/calendar/{person.calendar_key}.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    entries = Calendar.from_ical(response.content).walk("VEVENT")
+    summaries = {str(e["SUMMARY"]) for e in entries}
+    assert "Comments due: Pathfinder Country Guidance Note" in summaries
+    assert "Due: Provide feedback on the Pathfinder Country Guidance Note" in summaries
+    assert client.get("/calendar/00000000-0000-0000-0000-000000000000.ics").status_code == 404

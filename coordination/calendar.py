@@ -1,0 +1,97 @@
+"""Calendar entries (iCalendar) for meetings, events, consultation deadlines and action items.
+
+Each entry keeps one UID for its whole life and a SEQUENCE that grows with each change, so a
+calendar that received an invitation updates the same entry when the dates move.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+DOMAIN = "alliance87.org"
+
+
+def _calendar(method: str | None = None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Alliance 8.7//Coordination//EN")
+    calendar.add("version", "2.0")
+    if method:
+        calendar.add("method", method)
+    return calendar
+
+
+def _all_day(entry, start: datetime.date, end: datetime.date | None):
+    entry.add("dtstart", start)
+    entry.add("dtend", (end or start) + datetime.timedelta(days=1))  # exclusive end
+
+
+def _url(obj) -> str:
+    return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
+
+
+def meeting_entry(meeting) -> CalendarEvent | None:
+    if not meeting.starts_on:
+        return None
+    entry = CalendarEvent()
+    entry.add("uid", f"meeting-{meeting.pk}@{DOMAIN}")
+    entry.add("sequence", meeting.ical_sequence)
+    entry.add("dtstamp", timezone.now())
+    entry.add("summary", str(meeting.title))
+    _all_day(entry, meeting.starts_on, meeting.ends_on)
+    if meeting.place_display:
+        entry.add("location", meeting.place_display)
+    entry.add("url", _url(meeting))
+    entry.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+    return entry
+
+
+def event_entry(event) -> CalendarEvent | None:
+    if not event.starts_on:
+        return None
+    entry = CalendarEvent()
+    entry.add("uid", f"event-{event.pk}@{DOMAIN}")
+    entry.add("dtstamp", timezone.now())
+    entry.add("summary", event.title)
+    _all_day(entry, event.starts_on, event.ends_on)
+    if event.place_display:
+        entry.add("location", event.place_display)
+    return entry
+
+
+def deadline_entry(consultation) -> CalendarEvent:
+    entry = CalendarEvent()
+    entry.add("uid", f"consultation-{consultation.pk}@{DOMAIN}")
+    entry.add("dtstamp", timezone.now())
+    entry.add("summary", f"Comments due: {consultation.version.document.title}")
+    entry.add("dtstart", consultation.closes_at)
+    entry.add("dtend", consultation.closes_at)
+    entry.add("url", _url(consultation))
+    return entry
+
+
+def action_item_entry(item) -> CalendarEvent:
+    entry = CalendarEvent()
+    entry.add("uid", f"action-item-{item.pk}@{DOMAIN}")
+    entry.add("dtstamp", timezone.now())
+    entry.add("summary", f"Due: {item.title}")
+    _all_day(entry, item.due_on, None)
+    entry.add("url", _url(item))
+    return entry
+
+
+def one_entry(entry, method: str = "PUBLISH") -> bytes:
+    calendar = _calendar(method)
+    calendar.add_component(entry)
+    return calendar.to_ical()
+
+
+def feed(entries) -> bytes:
+    calendar = _calendar()
+    calendar.add("x-wr-calname", "Alliance 8.7")
+    for entry in entries:
+        if entry is not None:
+            calendar.add_component(entry)
+    return calendar.to_ical()
