@@ -138,6 +138,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+# Reminders: a claim older than this (seconds) was left by a dead worker and is retried.
+REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=600)
 CELERY_TASK_REJECT_ON_WORKER_LOST = False  # a killed sweep is simply run again by beat
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {

@@ -39,7 +39,8 @@ from .models import NotificationDelivery, Person, Reminder
 
 logger = logging.getLogger(__name__)
 
-CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+# A claim older than this belongs to a worker that died: the row is claimed again.
+CLAIM_TIMEOUT = datetime.timedelta(seconds=getattr(settings, "REMINDER_CLAIM_TIMEOUT", 600))
 MAX_ATTEMPTS = 8
 RETRY_DELAY = datetime.timedelta(minutes=1)
 BATCH_SIZE = 200

@@ -39,6 +39,6 @@ class SlowFileBackend(BaseEmailBackend):
     def send_messages(self, messages):
         folder = Path(os.environ["TEST_MAIL_DIR"])
         for message in messages:
-            time.sleep(0.01)
+            time.sleep(float(os.environ.get("TEST_MAIL_DELAY", "0.01")))
             (folder / f"{uuid.uuid4()}.eml").write_bytes(message.message().as_bytes())
         return len(messages)

@@ -1,0 +1,129 @@
+"""Reminders against the real things: PostgreSQL, a Celery worker and beat on Redis, an SMTP
+server on 127.0.0.1, and a worker killed with SIGKILL in the middle of a batch."""
+
+import datetime
+import email
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from coordination import consultations
+from coordination.models import Consultation, Reminder
+from tests import factories
+from tests.services import ROOT, SmtpSink, require_redis, subprocess_env
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def closing_in_two_days(gcg, members=5):
+    now = timezone.now()
+    version = factories.DocumentVersionFactory(document__owner_group=gcg, document__title="Note")
+    consultation = consultations.consultation_open(
+        version=version,
+        audience=gcg,
+        opens_at=now - datetime.timedelta(days=12),
+        closes_at=now + datetime.timedelta(days=2, hours=-1),
+    )
+    people = [
+        factories.MembershipFactory(group=gcg, person__email=f"member{i}@example.org").person
+        for i in range(members)
+    ]
+    # What earlier sweeps already sent: the opening notice and the 7-day reminder.
+    content_type = ContentType.objects.get_for_model(Consultation)
+    Reminder.objects.bulk_create(
+        Reminder(
+            kind="consultation",
+            content_type=content_type,
+            object_id=consultation.pk,
+            recipient=person,
+            milestone=milestone,
+            sent_at=now - datetime.timedelta(days=5),
+        )
+        for person in people
+        for milestone in ("opened", "before-7d")
+    )
+    return consultation, people
+
+
+def test_celery_beat_and_worker_on_redis_send_one_reminder_per_silent_member(gcg, tmp_path):
+    broker = require_redis()
+    consultation, people = closing_in_two_days(gcg)
+    for responder in people[:2]:
+        consultations.comment_submit(
+            consultation=consultation, author=responder, paragraph="", text="Agreed."
+        )
+    with SmtpSink() as sink:
+        env = subprocess_env(
+            CELERY_BROKER_URL=broker,
+            EMAIL_URL=f"smtp://127.0.0.1:{sink.port}",
+            REMINDER_SWEEP_SECONDS="2",
+        )
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "celery", "-A", "alliance87", "worker", "--beat",
+             "--pool", "solo", "--loglevel", "INFO", "--schedule", str(tmp_path / "beat")],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 90
+            while len(sink.recipients()) < 3 and time.monotonic() < deadline:
+                assert worker.poll() is None, worker.stdout.read().decode()[-3000:]
+                time.sleep(0.5)
+            time.sleep(6)  # three more beats: nothing more may arrive
+        finally:
+            worker.terminate()
+            output = worker.communicate(timeout=30)[0].decode()
+    silent = sorted(p.email for p in people[2:])
+    assert sorted(sink.recipients()) == silent, output[-3000:]
+    assert "Task coordination.tasks.send_reminders" in output
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(gcg, tmp_path):
+    consultation, people = closing_in_two_days(gcg, members=60)
+    outbox = tmp_path / "mail"
+    outbox.mkdir()
+    env = subprocess_env(
+        EMAIL_BACKEND="tests.mail_backends.SlowFileBackend",
+        TEST_MAIL_DIR=str(outbox),
+        TEST_MAIL_DELAY="0.05",
+        REMINDER_CLAIM_TIMEOUT="1",
+    )
+    command = [sys.executable, "manage.py", "send_reminders"]
+    first = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+    deadline = time.monotonic() + 60
+    while len(list(outbox.iterdir())) < 10 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait()
+    sent_before = len(list(outbox.iterdir()))
+    assert 10 <= sent_before < 60, "the kill must land in the middle of the batch"
+
+    time.sleep(1.5)  # the dead worker's claims expire
+    assert subprocess.run(command, cwd=ROOT, env=env, timeout=120).returncode == 0  # noqa: S603
+
+    recipients = [email.message_from_bytes(p.read_bytes())["To"] for p in outbox.iterdir()]
+    assert sorted(recipients) == sorted(p.email for p in people)  # all of them, once each
+    assert Reminder.objects.filter(milestone="before-2d", sent_at__isnull=False).count() == 60
+
+
+def test_with_redis_down_pages_still_serve_and_the_next_sweep_catches_up(
+    client, gcg, secretariat, settings, mailoutbox
+):
+    from coordination.reminders import sweep
+    from coordination.tasks import send_reminders
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    consultation, people = closing_in_two_days(gcg)
+    client.force_login(secretariat)
+    assert client.get(consultation.get_absolute_url()).status_code == 200
+    assert client.get("/dashboard/").status_code == 200
+    with pytest.raises(Exception):  # noqa: B017, PT011  (kombu's connection error)
+        send_reminders.apply_async(connection_options={"max_retries": 0}, retry=False)
+
+    assert sweep()["sent"] == len(people)  # Redis back, beat's next run sends all that is due
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
