@@ -32,9 +32,11 @@ migrations-check: install
 test: lint migrations-check
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Benchmarks (not timed tests): the comment matrix of 10,000 comments.
+# Benchmarks (not timed tests): the comment matrix of 10,000 comments; a reminder sweep over
+# 100,000 action items and 10,000 people.
 bench: install
 	$(BIN)/python bench/matrix.py
+	$(BIN)/python bench/reminders.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache

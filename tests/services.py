@@ -4,14 +4,13 @@ In CI (CI=true) a missing service fails the test with a clear message; locally i
 """
 
 import os
-import socket
-import threading
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from tests.conftest import IN_CI
+from tests.smtp_sink import SmtpSink, free_port  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -28,43 +27,6 @@ def require_redis() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return REDIS_URL
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class SmtpSink:
-    """An SMTP server on 127.0.0.1 that keeps every message it accepts (aiosmtpd)."""
-
-    def __init__(self):
-        from aiosmtpd.controller import Controller
-
-        self.messages = []
-        self.lock = threading.Lock()
-        sink = self
-
-        class Handler:
-            async def handle_DATA(self, server, session, envelope):  # noqa: N802
-                with sink.lock:
-                    sink.messages.append(envelope)
-                return "250 OK"
-
-        self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
-
-    def __enter__(self):
-        self.controller.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.controller.stop()
-
-    def recipients(self) -> list[str]:
-        with self.lock:
-            return [to for envelope in self.messages for to in envelope.rcpt_tos]
 
 
 def subprocess_env(**extra) -> dict:

@@ -452,3 +452,37 @@ def test_each_person_has_a_secret_calendar_feed(client, demo):
     assert "Comments due: Pathfinder Country Guidance Note" in summaries
     assert "Due: Provide feedback on the Pathfinder Country Guidance Note" in summaries
     assert client.get("/calendar/00000000-0000-0000-0000-000000000000.ics").status_code == 404
+
+
+def test_finding_what_is_due_takes_a_bounded_number_of_queries(gcg):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coordination.reminders import reminders_record
+
+    now = datetime.datetime(2019, 2, 14, 9, 0, tzinfo=GENEVA)
+
+    def add(n):
+        for i in range(n):
+            person = member(gcg, f"Owner{Reminder.objects.count()}x{i}")
+            item = factories.ActionItemFactory(
+                due_on=datetime.date(2019, 2, 15),
+                created_at=datetime.datetime(2019, 1, 1, tzinfo=GENEVA),
+            )
+            item.owner_people.add(person)
+            version = factories.DocumentVersionFactory(document__owner_group=gcg)
+            consultations.consultation_open(
+                version=version, audience=gcg, opens_at=now - datetime.timedelta(days=1)
+            )
+        with CaptureQueriesContext(connection) as queries:
+            reminders_record(now)
+        return [q["sql"].split()[0] for q in queries.captured_queries]
+
+    few = add(5)
+    many = add(45)
+    assert Reminder.objects.count() > 50 * 50 / 2  # every member of every consultation
+    # Finding what is due: at most a few reads per kind (4 kinds), however many objects;
+    # recording it: one INSERT per 1,000 rows.
+    assert few.count("SELECT") <= 22
+    assert many.count("SELECT") <= 22
+    assert many.count("INSERT") <= Reminder.objects.count() // 1000 + 4

@@ -17,7 +17,7 @@ def roman(number):
 
 @register.simple_tag
 def due_label(item, today):
-    return item.due_label(today)
+    return str(item.due_label(today))  # a plain string, also where autoescape is off (emails)
 
 
 @register.simple_tag
