@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Tests run with DEBUG off, as production does; this key exists only for them.
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: install demo test lint migrations-check bench clean
+.PHONY: install demo test lint migrations-check bench reminders clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: install
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The reminder sweep, once (what beat runs every five minutes in the full stack).
+reminders: install
+	DEBUG=1 $(BIN)/python manage.py send_reminders
 
 lint: install
 	$(BIN)/ruff check .
