@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import ActionGroup, Activity, PartnerApplication
 
 
@@ -33,5 +34,26 @@ class PartnerApplicationAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["organisation_name", "contact_name", "email", "commitment"]
     date_hierarchy = "submitted_at"
-    readonly_fields = ["submitted_at", "ip_address", "triaged_at", "triaged_by"]
-    autocomplete_fields = ["organisation"]
+    readonly_fields = [
+        "submitted_at", "ip_address", "triaged_at", "triaged_by", "spam_reason", "organisation"
+    ]  # fmt: skip
+    actions = ["accept", "reject", "mark_spam"]
+
+    def _each(self, request, queryset, operation, arguments):
+        for application in queryset:
+            try:
+                operation(application=application, by=request.user, **arguments(application))
+            except services.TriageError as error:
+                self.message_user(request, str(error), messages.ERROR)
+
+    @admin.action(description=_("Accept: add them to the organisations"))
+    def accept(self, request, queryset):
+        self._each(request, queryset, services.partner_accept, lambda a: {})
+
+    @admin.action(description=_("Reject, with the reason written in each application"))
+    def reject(self, request, queryset):
+        self._each(request, queryset, services.partner_reject, lambda a: {"reason": a.reason})
+
+    @admin.action(description=_("Mark as spam"))
+    def mark_spam(self, request, queryset):
+        self._each(request, queryset, services.partner_mark_spam, lambda a: {})

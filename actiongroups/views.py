@@ -1,9 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from coordination.models import Document, Membership
+from coordination.public_forms import client_address, is_rate_limited
 
+from . import services
+from .forms import PartnerApplicationForm
 from .models import ActionGroup
 
 
@@ -41,3 +44,22 @@ def action_group_detail(request, slug):
             "can_see_meetings": user.is_secretariat or is_member,
         },
     )
+
+
+def partner_form(request):
+    """The public partner application: no account needed; what was typed is kept on errors."""
+    if request.method == "POST":
+        address = client_address(request)
+        if is_rate_limited(address):
+            return render(request, "pathfinders/rate_limited.html", status=429)
+        form = PartnerApplicationForm(request.POST)
+        if form.is_valid():
+            services.partner_apply(form=form, ip_address=address)
+            return redirect("partner_thanks")
+    else:
+        form = PartnerApplicationForm()
+    return render(request, "actiongroups/partner_form.html", {"form": form})
+
+
+def partner_thanks(request):
+    return render(request, "actiongroups/partner_thanks.html")

@@ -200,3 +200,10 @@ AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, which holds the
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
+
+# Public forms (pathfinder interest, partner application): anti-spam without third parties.
+PUBLIC_FORM_MIN_SECONDS = env.int("PUBLIC_FORM_MIN_SECONDS", default=3)
+PUBLIC_FORM_RATE_LIMIT = env.int("PUBLIC_FORM_RATE_LIMIT", default=5)  # per address and hour
+PUBLIC_FORM_PROXY_COUNT = env.int("PUBLIC_FORM_PROXY_COUNT", default=0)
+# Who hears of new public submissions (besides active staff with an address).
+SECRETARIAT_EMAIL = env("SECRETARIAT_EMAIL", default="")

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from actiongroups import views as actiongroup_views
+from pathfinders import views as pathfinder_views
+
 admin.site.site_header = _("Alliance 8.7 Secretariat")
 admin.site.site_title = _("Alliance 8.7")
 admin.site.index_title = _("Coordination records")
@@ -11,6 +14,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("pathfinders/", include("pathfinders.urls")),
+    path("pathfinder-countries/", pathfinder_views.public_overview, name="pathfinder_public"),
+    path("partners/apply/", actiongroup_views.partner_form, name="partner_form"),
+    path("partners/apply/thanks/", actiongroup_views.partner_thanks, name="partner_thanks"),
     path("action-groups/", include("actiongroups.urls")),
     path("", include("coordination.urls")),
 ]

@@ -7,7 +7,7 @@ from django.db import DatabaseError
 DEMO_EMAIL_DOMAIN = "demo.alliance87.invalid"
 
 
-@register()
+@register(deploy=True)  # production runs `check --deploy`; development keeps its demo
 def demo_accounts_only_in_debug(app_configs, **kwargs):
     if settings.DEBUG:
         return []

@@ -148,6 +148,8 @@ class PublicSubmission(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
+    spam_reason = models.CharField(_("why it looked like spam"), max_length=200, blank=True)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         abstract = True

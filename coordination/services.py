@@ -109,3 +109,36 @@ def person_invite(*, person: Person, invited_by: User | None = None) -> User:
             recipient_list=[user.email],
         )
     return user
+
+
+def public_submission_notify(
+    *,
+    submission,
+    confirmation_template: str,
+    subject: str,
+    secretariat_subject: str,
+    triage_path: str,
+) -> None:
+    """The sender's confirmation, and the secretariat's notice of something to triage."""
+    site = settings.SITE_URL.rstrip("/")
+    context = {"submission": submission, "site": site, "triage_url": site + triage_path}
+    send_mail(
+        subject=subject,
+        message=render_to_string(confirmation_template, context),
+        from_email=None,
+        recipient_list=[submission.email],
+    )
+    staff = list(
+        User.objects.filter(is_staff=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if settings.SECRETARIAT_EMAIL:
+        staff.append(settings.SECRETARIAT_EMAIL)
+    if staff:
+        send_mail(
+            subject=secretariat_subject,
+            message=render_to_string("coordination/email/new_submission.txt", context),
+            from_email=None,
+            recipient_list=sorted(set(staff)),
+        )

@@ -1,11 +1,12 @@
 """Demo data: the pathfinder pipeline as the report of the 3rd GCG meeting describes it."""
 
 import datetime
+import uuid
 import zoneinfo
 
-from coordination.models import Annex
+from coordination.models import Annex, SubmissionStatus
 
-from .models import NationalWorkshop, PathfinderCountry, Stage
+from .models import InterestSubmission, NationalWorkshop, PathfinderCountry, Stage
 from .services import pathfinder_stage_change
 
 REPORTED_AT = datetime.datetime(2018, 11, 28, 12, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Zurich"))
@@ -30,7 +31,40 @@ FORMAL_REQUESTS = [
 WORKSHOPS_2019 = ["NG", "UG", "AL", "NP", "CL", "LK", "PE", "VN"]
 
 
+EXAMPLE_SUBMISSIONS = [
+    # key, country, institution, contact, email, focus, message, status, spam reason
+    ("3f9d2a51-8d0e-4c53-9a43-2b1c0e7f0001", "GH", "Ministry of Employment and Labour Relations",
+     "Demo contact (Ghana)", "ghana.demo@example.org", ["focus_child_labour", "focus_forced_labour"],
+     "Ghana would like to join Alliance 8.7 as a pathfinder country. (Example submission of the demo.)",
+     SubmissionStatus.NEW, ""),
+    ("3f9d2a51-8d0e-4c53-9a43-2b1c0e7f0002", "NP", "Ministry of Labour, Employment and Social Security",
+     "Demo contact (Nepal)", "nepal.demo@example.org", ["focus_child_labour"],
+     "Following our formal request, we send the details of our focal point. (Example: Nepal is already in the pipeline, so this is flagged as a duplicate.)",
+     SubmissionStatus.NEW, ""),
+    ("3f9d2a51-8d0e-4c53-9a43-2b1c0e7f0003", "US", "Best Watches Ltd", "Win Big", "promo@example.com",
+     ["focus_modern_slavery"], "CHEAP WATCHES!!! click here http://example.com",
+     SubmissionStatus.SPAM, "honeypot filled"),
+]  # fmt: skip
+
+
 def load(*, coordination: dict, stdout=None) -> None:
+    for key, code, institution, contact, email, focus, message, status, spam in EXAMPLE_SUBMISSIONS:
+        InterestSubmission.objects.get_or_create(
+            submission_key=uuid.UUID(key),
+            defaults={
+                "country": code,
+                "institution": institution,
+                "contact_name": contact,
+                "email": email,
+                "message": message,
+                "consent_to_contact": True,
+                "status": status,
+                "spam_reason": spam,
+                "submitted_at": REPORTED_AT + datetime.timedelta(days=7),
+                **dict.fromkeys(focus, True),
+            },
+        )
+
     for code in sorted(set(FORMAL_REQUESTS) | set(WORKSHOPS_2019)):
         country, created = PathfinderCountry.objects.get_or_create(
             country=code,

@@ -1,11 +1,19 @@
-"""Operations on the pathfinder pipeline. Every stage change is timestamped and attributed."""
+"""Operations on the pathfinder pipeline and its public interest form.
+
+Every stage change and every triage step is timestamped and attributed.
+"""
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import PathfinderCountry, StageChange
+from coordination.models import SubmissionStatus
+from coordination.services import public_submission_notify
+
+from .models import FOCUS_FIELDS, InterestSubmission, PathfinderCountry, Stage, StageChange
 
 
 def pathfinder_stage_change(
@@ -39,3 +47,96 @@ def pathfinder_stage_change(
         locked.save(update_fields=["stage", "stage_changed_at"])
     country.stage, country.stage_changed_at = stage, at
     return change
+
+
+# --- the public interest form and its triage ------------------------------------------------
+
+
+class TriageError(Exception):
+    """A refused triage step; the message is shown as it is."""
+
+
+def interest_submit(*, form, ip_address: str | None) -> tuple[InterestSubmission, bool]:
+    """Stores a submission (spam too, marked as such), once per form, and tells people.
+
+    Returns (submission, created): a second press of the button gives back the first one.
+    """
+    key = form.submission_key()
+    if key:
+        existing = InterestSubmission.objects.filter(submission_key=key).first()
+        if existing:
+            return existing, False
+    spam = form.spam_reason()
+    submission = form.save(commit=False)
+    submission.ip_address = ip_address
+    submission.submission_key = key
+    if spam:
+        submission.status = SubmissionStatus.SPAM
+        submission.spam_reason = spam
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:  # the same form sent twice at the same moment
+        return InterestSubmission.objects.get(submission_key=key), False
+    if not spam:
+        public_submission_notify(
+            submission=submission,
+            confirmation_template="pathfinders/email/interest_confirmation.txt",
+            subject=_("We received your request to join Alliance 8.7 as a pathfinder country"),
+            secretariat_subject=_("New pathfinder interest: %(country)s")
+            % {"country": submission.country.name},
+            triage_path=reverse("pathfinder_triage"),
+        )
+    return submission, True
+
+
+def _triaged(submission, status, by, reason="", **fields):
+    at = timezone.now()
+    updated = InterestSubmission.objects.filter(
+        pk=submission.pk, status__in=[SubmissionStatus.NEW, SubmissionStatus.SPAM]
+    ).update(status=status, triaged_by=by, triaged_at=at, reason=reason, **fields)
+    if not updated:
+        raise TriageError(_("This submission was already triaged."))
+    submission.refresh_from_db()
+    return submission
+
+
+def submission_accept(*, submission: InterestSubmission, by) -> PathfinderCountry:
+    """Creates the pathfinder country at “interest expressed”, or links to the existing one."""
+    with transaction.atomic():
+        country, created = PathfinderCountry.objects.get_or_create(
+            country=submission.country,
+            defaults={name: getattr(submission, name) for name in FOCUS_FIELDS},
+        )
+        if created:
+            pathfinder_stage_change(
+                country=country,
+                stage=Stage.INTEREST,
+                by=by,
+                note=_("Interest form from %(institution)s")
+                % {"institution": submission.institution},
+                is_first=True,
+            )
+        _triaged(submission, SubmissionStatus.ACCEPTED, by, pathfinder=country)
+    return country
+
+
+def submission_merge(*, submission: InterestSubmission, by) -> PathfinderCountry:
+    country = PathfinderCountry.objects.filter(country=submission.country).first()
+    if country is None:
+        raise TriageError(
+            _("%(country)s is not in the pipeline yet: accept the submission instead.")
+            % {"country": submission.country.name}
+        )
+    _triaged(submission, SubmissionStatus.MERGED, by, pathfinder=country)
+    return country
+
+
+def submission_reject(*, submission: InterestSubmission, by, reason: str) -> InterestSubmission:
+    if not reason.strip():
+        raise TriageError(_("Give the reason for rejecting it."))
+    return _triaged(submission, SubmissionStatus.REJECTED, by, reason=reason.strip())
+
+
+def submission_mark_spam(*, submission: InterestSubmission, by) -> InterestSubmission:
+    return _triaged(submission, SubmissionStatus.SPAM, by, spam_reason="marked by the secretariat")

@@ -4,5 +4,13 @@ from . import views
 
 urlpatterns = [
     path("", views.pathfinder_list, name="pathfinder_list"),
+    path("join/", views.interest_form, name="interest_form"),
+    path("join/thanks/", views.interest_thanks, name="interest_thanks"),
+    path("triage/", views.triage, name="pathfinder_triage"),
+    path("triage/<int:pk>/", views.triage_submission, name="pathfinder_triage_submission"),
+    path("board/", views.board, name="pathfinder_board"),
+    path("board.csv", views.board_csv, name="pathfinder_board_csv"),
+    path("board.xlsx", views.board_xlsx, name="pathfinder_board_xlsx"),
     path("<str:code>/", views.pathfinder_detail, name="pathfinder_detail"),
+    path("<str:code>/stage/", views.pathfinder_stage, name="pathfinder_stage"),
 ]

@@ -1,12 +1,36 @@
-from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, render
+import csv
+import tempfile
+from collections import Counter, defaultdict
 
-from .models import NationalWorkshop, PathfinderCountry, Stage, StageChange
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from coordination.access import require_secretariat
+from coordination.models import SubmissionStatus
+from coordination.public_forms import client_address, is_rate_limited
+
+from . import regions, services, worldmap
+from .forms import InterestForm, StageForm, TriageForm
+from .models import InterestSubmission, NationalWorkshop, PathfinderCountry, Stage, StageChange
 
 
 def pathfinder_queryset():
     return PathfinderCountry.objects.select_related("focal_point__organisation")
+
+
+def _by_stage(countries):
+    by_stage = {stage: [] for stage in Stage.values}
+    for country in countries:
+        by_stage[country.stage].append(country)
+    return [
+        (value, Stage(value).label, by_stage[value]) for value in Stage.values if by_stage[value]
+    ]
 
 
 @login_required
@@ -15,10 +39,7 @@ def pathfinder_list(request):
         pathfinder_queryset().annotate(workshop_count=Count("workshops")).order_by("country")
     )
     countries.sort(key=lambda c: c.country.name)
-    by_stage = {stage: [] for stage in Stage.values}
-    for country in countries:
-        by_stage[country.stage].append(country)
-    stages = [(Stage(value).label, by_stage[value]) for value in Stage.values if by_stage[value]]
+    stages = [(label, members) for _value, label, members in _by_stage(countries)]
     return render(
         request, "pathfinders/pathfinder_list.html", {"countries": countries, "stages": stages}
     )
@@ -38,4 +59,237 @@ def pathfinder_detail(request, code):
         ),
         country=code.upper(),
     )
-    return render(request, "pathfinders/pathfinder_detail.html", {"country": country})
+    form = (
+        StageForm(initial={"stage": country.stage, "is_public": country.is_public})
+        if request.user.is_secretariat
+        else None
+    )
+    return render(
+        request, "pathfinders/pathfinder_detail.html", {"country": country, "stage_form": form}
+    )
+
+
+@login_required
+@require_POST
+def pathfinder_stage(request, code):
+    require_secretariat(request.user)
+    country = get_object_or_404(PathfinderCountry, country=code.upper())
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the listed stages."))
+        return redirect(country)
+    if form.cleaned_data["is_public"] != country.is_public:
+        PathfinderCountry.objects.filter(pk=country.pk).update(
+            is_public=form.cleaned_data["is_public"]
+        )
+        messages.success(request, _("Shown on the public page.") if form.cleaned_data["is_public"]
+                         else _("No longer shown on the public page."))  # fmt: skip
+    if form.cleaned_data["stage"] != country.stage:
+        services.pathfinder_stage_change(
+            country=country,
+            stage=form.cleaned_data["stage"],
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("%(country)s is now at “%(stage)s”.") % {
+            "country": country.country.name, "stage": country.get_stage_display()
+        })  # fmt: skip
+    return redirect(country)
+
+
+# --- public pages ---------------------------------------------------------------------------
+
+
+def interest_form(request):
+    """The public form: no account needed. Keeps every value typed when something is wrong."""
+    if request.method == "POST":
+        address = client_address(request)
+        if is_rate_limited(address):
+            return render(request, "pathfinders/rate_limited.html", status=429)
+        form = InterestForm(request.POST)
+        if form.is_valid():
+            services.interest_submit(form=form, ip_address=address)
+            return redirect("interest_thanks")
+    else:
+        form = InterestForm()
+    return render(request, "pathfinders/interest_form.html", {"form": form})
+
+
+def interest_thanks(request):
+    return render(request, "pathfinders/interest_thanks.html")
+
+
+def public_overview(request):
+    """What the secretariat marks public, and nothing else: country and stage."""
+    countries = list(
+        PathfinderCountry.objects.filter(is_public=True)
+        .exclude(stage__in=[Stage.WITHDRAWN])
+        .only("country", "stage")
+    )
+    countries.sort(key=lambda c: c.country.name)
+    shapes = worldmap.shapes_for(c.country.code for c in countries)
+    return render(
+        request,
+        "pathfinders/public_overview.html",
+        {
+            "stages": _by_stage(countries),
+            "count": len(countries),
+            "view_box": worldmap.view_box(),
+            "map": [
+                {"country": c, "path": shapes[c.country.code]}
+                for c in countries
+                if c.country.code in shapes
+            ],
+        },
+    )
+
+
+# --- the secretariat ------------------------------------------------------------------------
+
+
+@login_required
+def triage(request):
+    require_secretariat(request.user)
+    in_pipeline = PathfinderCountry.objects.filter(country=OuterRef("country"))
+    submissions = (
+        InterestSubmission.objects.filter(status=SubmissionStatus.NEW)
+        .annotate(in_pipeline=Exists(in_pipeline))
+        .order_by("submitted_at")[:100]
+    )
+    triaged = (
+        InterestSubmission.objects.exclude(status=SubmissionStatus.NEW)
+        .select_related("triaged_by", "pathfinder")
+        .order_by("-triaged_at", "-submitted_at")[:20]
+    )
+    return render(
+        request,
+        "pathfinders/triage.html",
+        {"submissions": submissions, "triaged": triaged, "form": TriageForm()},
+    )
+
+
+@login_required
+@require_POST
+def triage_submission(request, pk):
+    require_secretariat(request.user)
+    submission = get_object_or_404(InterestSubmission, pk=pk)
+    form = TriageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("pathfinder_triage")
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+    try:
+        if action == "accept":
+            services.submission_accept(submission=submission, by=request.user)
+        elif action == "merge":
+            services.submission_merge(submission=submission, by=request.user)
+        elif action == "reject":
+            services.submission_reject(submission=submission, by=request.user, reason=reason)
+        else:
+            services.submission_mark_spam(submission=submission, by=request.user)
+    except services.TriageError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(country)s: %(status)s.") % {
+            "country": submission.country.name, "status": submission.get_status_display()
+        })  # fmt: skip
+    return redirect("pathfinder_triage")
+
+
+def _quarter(workshop) -> str:
+    if workshop.starts_on:
+        return f"{workshop.starts_on.year} Q{(workshop.starts_on.month - 1) // 3 + 1}"
+    return workshop.tentative_period or _("date to be set")
+
+
+@login_required
+def board(request):
+    require_secretariat(request.user)
+    countries = list(PathfinderCountry.objects.only("country", "stage", "is_public"))
+    countries.sort(key=lambda c: c.country.name)
+    by_region = defaultdict(Counter)
+    for country in countries:
+        by_region[regions.region_of(country.country.code)][country.stage] += 1
+    workshops = Counter(
+        _quarter(w)
+        for w in NationalWorkshop.objects.filter(status=NationalWorkshop.Status.PLANNED).only(
+            "starts_on", "tentative_period"
+        )
+    )
+    stages = _by_stage(countries)
+    return render(
+        request,
+        "pathfinders/board.html",
+        {
+            "stages": stages,
+            "stage_labels": [(value, label) for value, label, _members in stages],
+            "regions": sorted(
+                (region, [counts.get(value, 0) for value, _l, _m in stages], sum(counts.values()))
+                for region, counts in by_region.items()
+            ),
+            "workshops": sorted(workshops.items()),
+            "total": len(countries),
+        },
+    )
+
+
+EXPORT_HEADER = [
+    "Country", "ISO code", "Region", "Stage", "Since", "Formal request", "Focus areas",
+    "Focal point", "Workshops planned", "Workshops held", "Public",
+]  # fmt: skip
+
+
+def _export_rows():
+    yield EXPORT_HEADER
+    countries = (
+        PathfinderCountry.objects.select_related("focal_point")
+        .annotate(
+            planned=Count("workshops", filter=Q(workshops__status=NationalWorkshop.Status.PLANNED)),
+            held=Count("workshops", filter=Q(workshops__status=NationalWorkshop.Status.HELD)),
+        )
+        .order_by("country")
+    )
+    for c in countries:
+        yield [
+            c.country.name,
+            c.country.code,
+            regions.region_of(c.country.code),
+            c.get_stage_display(),
+            c.stage_changed_at.date(),
+            c.request_received_on,
+            ", ".join(c.focus_areas),
+            str(c.focal_point or ""),
+            c.planned,
+            c.held,
+            "yes" if c.is_public else "no",
+        ]
+
+
+@login_required
+def board_csv(request):
+    require_secretariat(request.user)
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in _export_rows()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="pathfinder-countries.csv"'
+    return response
+
+
+@login_required
+def board_xlsx(request):
+    require_secretariat(request.user)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Pathfinders")
+    sheet.freeze_panes = "A2"
+    for row in _export_rows():
+        sheet.append(row)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename="pathfinder-countries.xlsx")

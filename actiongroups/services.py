@@ -1,0 +1,78 @@
+"""The public partner application and its triage: accepted, it becomes an Organisation."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coordination.models import Organisation, SubmissionStatus
+from coordination.services import public_submission_notify
+
+from .models import PartnerApplication
+
+
+class TriageError(Exception):
+    """A refused triage step; the message is shown as it is."""
+
+
+def partner_apply(*, form, ip_address: str | None) -> tuple[PartnerApplication, bool]:
+    """Stores the application once (spam too, marked), then confirms and tells the secretariat."""
+    key = form.submission_key()
+    if key and (existing := PartnerApplication.objects.filter(submission_key=key).first()):
+        return existing, False
+    spam = form.spam_reason()
+    application = form.save(commit=False)
+    application.ip_address, application.submission_key = ip_address, key
+    if spam:
+        application.status, application.spam_reason = SubmissionStatus.SPAM, spam
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        return PartnerApplication.objects.get(submission_key=key), False
+    if not spam:
+        public_submission_notify(
+            submission=application,
+            confirmation_template="actiongroups/email/partner_confirmation.txt",
+            subject=_("We received your application to join Alliance 8.7 as a partner"),
+            secretariat_subject=_("New partner application: %(name)s")
+            % {"name": application.organisation_name},
+            triage_path="/admin/actiongroups/partnerapplication/?status__exact=new",
+        )
+    return application, True
+
+
+def _triaged(application, status, by, **fields):
+    updated = PartnerApplication.objects.filter(
+        pk=application.pk, status__in=[SubmissionStatus.NEW, SubmissionStatus.SPAM]
+    ).update(status=status, triaged_by=by, triaged_at=timezone.now(), **fields)
+    if not updated:
+        raise TriageError(_("%(name)s was already triaged.") % {"name": application})
+    application.refresh_from_db()
+    return application
+
+
+def partner_accept(*, application: PartnerApplication, by) -> Organisation:
+    """The organisation joins (or is found among) the Alliance's organisations."""
+    with transaction.atomic():
+        organisation, _created = Organisation.objects.get_or_create(
+            name=application.organisation_name,
+            defaults={
+                "kind": application.kind,
+                "country": application.country,
+                "website": application.website,
+            },
+        )
+        _triaged(application, SubmissionStatus.ACCEPTED, by, organisation=organisation)
+    return organisation
+
+
+def partner_reject(*, application: PartnerApplication, by, reason: str) -> PartnerApplication:
+    if not reason.strip():
+        raise TriageError(
+            _("Write the reason for rejecting %(name)s first.") % {"name": application}
+        )
+    return _triaged(application, SubmissionStatus.REJECTED, by, reason=reason.strip())
+
+
+def partner_mark_spam(*, application: PartnerApplication, by) -> PartnerApplication:
+    return _triaged(application, SubmissionStatus.SPAM, by, spam_reason="marked by the secretariat")

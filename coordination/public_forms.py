@@ -1,0 +1,85 @@
+"""What every public form shares: a honeypot, a minimum fill time, a rate limit per address,
+and one record per submission however often the button is pressed.
+
+No third-party service is involved. A submission that looks like spam is stored as spam (the
+secretariat can still read it), and the sender sees the same confirmation as anyone else.
+"""
+
+import datetime
+import uuid
+
+from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+FORM_SALT = "alliance87.public-form"
+
+
+class PublicForm(forms.Form):
+    """Mixed into the public ModelForms: the hidden fields that tell people from robots."""
+
+    # A field people never see (hidden by CSS and from screen readers); robots fill it in.
+    website_url = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["form_token"] = signing.dumps(
+                {"t": timezone.now().timestamp(), "k": str(uuid.uuid4())}, salt=FORM_SALT
+            )
+
+    def token(self) -> dict:
+        try:
+            return signing.loads(self.data.get("form_token", ""), salt=FORM_SALT)
+        except signing.BadSignature:
+            return {}
+
+    def submission_key(self) -> uuid.UUID | None:
+        key = self.token().get("k")
+        return uuid.UUID(key) if key else None
+
+    def spam_reason(self) -> str:
+        """Why this submission looks automated, or "" if it looks like a person."""
+        if self.cleaned_data.get("website_url"):
+            return "honeypot filled"
+        started = self.token().get("t")
+        if started is None:
+            return "missing or forged form token"
+        seconds = timezone.now().timestamp() - started
+        if seconds < settings.PUBLIC_FORM_MIN_SECONDS:
+            return f"filled in {seconds:.1f} s"
+        return ""
+
+
+def client_address(request) -> str | None:
+    """The client's address; behind a proxy, the last address the proxy added."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.PUBLIC_FORM_PROXY_COUNT and forwarded:
+        parts = [p.strip() for p in forwarded.split(",") if p.strip()]
+        if len(parts) >= settings.PUBLIC_FORM_PROXY_COUNT:
+            return parts[-settings.PUBLIC_FORM_PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR")
+
+
+def is_rate_limited(address: str | None) -> bool:
+    """PUBLIC_FORM_RATE_LIMIT submissions from this address in the last hour, counted over
+    every public form (spam included), and the next one waits."""
+    from .models import PublicSubmission
+
+    if not address:
+        return False
+    since = timezone.now() - datetime.timedelta(hours=1)
+    recent = sum(
+        model.objects.filter(ip_address=address, submitted_at__gte=since).count()
+        for model in apps.get_models()
+        if issubclass(model, PublicSubmission)
+    )
+    return recent >= settings.PUBLIC_FORM_RATE_LIMIT
