@@ -1,10 +1,11 @@
 """The public partner application and its triage: accepted, it becomes an Organisation."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination.models import Organisation, SubmissionStatus
+from coordination.public_forms import public_submission_save
 from coordination.services import public_submission_notify
 
 from .models import PartnerApplication
@@ -15,21 +16,9 @@ class TriageError(Exception):
 
 
 def partner_apply(*, form, ip_address: str | None) -> tuple[PartnerApplication, bool]:
-    """Stores the application once (spam too, marked), then confirms and tells the secretariat."""
-    key = form.submission_key()
-    if key and (existing := PartnerApplication.objects.filter(submission_key=key).first()):
-        return existing, False
-    spam = form.spam_reason()
-    application = form.save(commit=False)
-    application.ip_address, application.submission_key = ip_address, key
-    if spam:
-        application.status, application.spam_reason = SubmissionStatus.SPAM, spam
-    try:
-        with transaction.atomic():
-            application.save()
-    except IntegrityError:
-        return PartnerApplication.objects.get(submission_key=key), False
-    if not spam:
+    """Stores the application (once per form; spam too, marked), then confirms and tells."""
+    application, created = public_submission_save(form=form, ip_address=ip_address)
+    if created and application.status != SubmissionStatus.SPAM:
         public_submission_notify(
             submission=application,
             confirmation_template="actiongroups/email/partner_confirmation.txt",
@@ -38,7 +27,7 @@ def partner_apply(*, form, ip_address: str | None) -> tuple[PartnerApplication, 
             % {"name": application.organisation_name},
             triage_path="/admin/actiongroups/partnerapplication/?status__exact=new",
         )
-    return application, True
+    return application, created
 
 
 def _triaged(application, status, by, **fields):

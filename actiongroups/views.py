@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 
 from coordination.models import Document, Membership
-from coordination.public_forms import client_address, is_rate_limited
+from coordination.public_forms import public_form_view
 
 from . import services
 from .forms import PartnerApplicationForm
@@ -48,17 +48,13 @@ def action_group_detail(request, slug):
 
 def partner_form(request):
     """The public partner application: no account needed; what was typed is kept on errors."""
-    if request.method == "POST":
-        address = client_address(request)
-        if is_rate_limited(address):
-            return render(request, "pathfinders/rate_limited.html", status=429)
-        form = PartnerApplicationForm(request.POST)
-        if form.is_valid():
-            services.partner_apply(form=form, ip_address=address)
-            return redirect("partner_thanks")
-    else:
-        form = PartnerApplicationForm()
-    return render(request, "actiongroups/partner_form.html", {"form": form})
+    return public_form_view(
+        request,
+        form_class=PartnerApplicationForm,
+        submit=services.partner_apply,
+        template="actiongroups/partner_form.html",
+        done="partner_thanks",
+    )
 
 
 def partner_thanks(request):

@@ -12,6 +12,8 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.core import signing
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,3 +85,42 @@ def is_rate_limited(address: str | None) -> bool:
         if issubclass(model, PublicSubmission)
     )
     return recent >= settings.PUBLIC_FORM_RATE_LIMIT
+
+
+def public_submission_save(*, form, ip_address: str | None):
+    """Stores what a public form received, once per form, spam included (marked as such).
+
+    Returns (submission, created): a second press of the button gives back the first one.
+    """
+    from .models import SubmissionStatus
+
+    model = form._meta.model
+    key = form.submission_key()
+    if key and (existing := model.objects.filter(submission_key=key).first()):
+        return existing, False
+    spam = form.spam_reason()
+    submission = form.save(commit=False)
+    submission.ip_address, submission.submission_key = ip_address, key
+    if spam:
+        submission.status, submission.spam_reason = SubmissionStatus.SPAM, spam
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:  # the same form sent twice at the same moment
+        return model.objects.get(submission_key=key), False
+    return submission, True
+
+
+def public_form_view(request, *, form_class, submit, template: str, done: str):
+    """A public form page: refuses floods with a 429 page, keeps what was typed on errors."""
+    if request.method == "POST":
+        address = client_address(request)
+        if is_rate_limited(address):
+            return render(request, "coordination/rate_limited.html", status=429)
+        form = form_class(request.POST)
+        if form.is_valid():
+            submit(form=form, ip_address=address)
+            return redirect(done)
+    else:
+        form = form_class()
+    return render(request, template, {"form": form})

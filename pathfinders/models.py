@@ -18,6 +18,7 @@ from coordination.models import (
     choices_check,
     date_range_display,
 )
+from coordination.uploads import validate_annex_file
 
 
 class Stage(models.TextChoices):
@@ -52,7 +53,11 @@ class PathfinderCountry(models.Model):
     focus_human_trafficking = models.BooleanField(_("human trafficking"), default=False)
     focus_modern_slavery = models.BooleanField(_("modern slavery"), default=False)
     request_letter = models.FileField(
-        _("request letter"), upload_to="pathfinders/requests/", blank=True
+        _("request letter"),
+        upload_to="pathfinders/requests/",
+        blank=True,
+        validators=[validate_annex_file],
+        help_text=_("PDF, Office document or image, as for annexes."),
     )
     request_received_on = models.DateField(_("formal request received on"), null=True, blank=True)
     focal_point = models.ForeignKey(

@@ -5,12 +5,13 @@ Every stage change and every triage step is timestamped and attributed.
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination.models import SubmissionStatus
+from coordination.public_forms import public_submission_save
 from coordination.services import public_submission_notify
 
 from .models import FOCUS_FIELDS, InterestSubmission, PathfinderCountry, Stage, StageChange
@@ -57,28 +58,9 @@ class TriageError(Exception):
 
 
 def interest_submit(*, form, ip_address: str | None) -> tuple[InterestSubmission, bool]:
-    """Stores a submission (spam too, marked as such), once per form, and tells people.
-
-    Returns (submission, created): a second press of the button gives back the first one.
-    """
-    key = form.submission_key()
-    if key:
-        existing = InterestSubmission.objects.filter(submission_key=key).first()
-        if existing:
-            return existing, False
-    spam = form.spam_reason()
-    submission = form.save(commit=False)
-    submission.ip_address = ip_address
-    submission.submission_key = key
-    if spam:
-        submission.status = SubmissionStatus.SPAM
-        submission.spam_reason = spam
-    try:
-        with transaction.atomic():
-            submission.save()
-    except IntegrityError:  # the same form sent twice at the same moment
-        return InterestSubmission.objects.get(submission_key=key), False
-    if not spam:
+    """Stores a submission (once per form; spam too, marked), then confirms and tells."""
+    submission, created = public_submission_save(form=form, ip_address=ip_address)
+    if created and submission.status != SubmissionStatus.SPAM:
         public_submission_notify(
             submission=submission,
             confirmation_template="pathfinders/email/interest_confirmation.txt",
@@ -87,7 +69,7 @@ def interest_submit(*, form, ip_address: str | None) -> tuple[InterestSubmission
             % {"country": submission.country.name},
             triage_path=reverse("pathfinder_triage"),
         )
-    return submission, True
+    return submission, created
 
 
 def _triaged(submission, status, by, reason="", **fields):

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from coordination.access import require_secretariat
 from coordination.models import SubmissionStatus
-from coordination.public_forms import client_address, is_rate_limited
+from coordination.public_forms import public_form_view
 
 from . import regions, services, worldmap
 from .forms import InterestForm, StageForm, TriageForm
@@ -102,17 +102,13 @@ def pathfinder_stage(request, code):
 
 def interest_form(request):
     """The public form: no account needed. Keeps every value typed when something is wrong."""
-    if request.method == "POST":
-        address = client_address(request)
-        if is_rate_limited(address):
-            return render(request, "pathfinders/rate_limited.html", status=429)
-        form = InterestForm(request.POST)
-        if form.is_valid():
-            services.interest_submit(form=form, ip_address=address)
-            return redirect("interest_thanks")
-    else:
-        form = InterestForm()
-    return render(request, "pathfinders/interest_form.html", {"form": form})
+    return public_form_view(
+        request,
+        form_class=InterestForm,
+        submit=services.interest_submit,
+        template="pathfinders/interest_form.html",
+        done="interest_thanks",
+    )
 
 
 def interest_thanks(request):
