@@ -486,3 +486,26 @@ def test_finding_what_is_due_takes_a_bounded_number_of_queries(gcg):
     assert few.count("SELECT") <= 22
     assert many.count("SELECT") <= 22
     assert many.count("INSERT") <= Reminder.objects.count() // 50
+
+
+def test_emails_are_in_the_persons_language(consultation, gcg):
+    ana, ben = member(gcg, "Ana"), member(gcg, "Ben")
+    ana.user.language = "fr"
+    ana.user.save()
+    ben.user.language = "es"
+    ben.user.save()
+    assert sweep_at(OPENS) == [
+        ("ana@example.org", "Ouvert aux commentaires : Guidance Note"),
+        ("ben@example.org", "Abierto a comentarios: Guidance Note"),
+    ]
+    french = next(m for m in mail.outbox if m.to == ["ana@example.org"])
+    assert "Bonjour Ana" in french.body
+    assert "Ne plus recevoir ces courriels" in french.body
+
+
+def test_the_site_speaks_french_and_spanish(client, gcg_member):
+    client.force_login(gcg_member)
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/dashboard/"})
+    assert "Mes actions en cours" in client.get("/dashboard/").content.decode()
+    client.post("/i18n/setlang/", {"language": "es", "next": "/dashboard/"})
+    assert "Mis acciones abiertas" in client.get("/dashboard/").content.decode()
