@@ -1,10 +1,12 @@
-"""The comment matrix of a consultation, as CSV and XLSX: one row per comment.
+"""The comment matrix of a consultation, as CSV and XLSX: one row per comment; and the
+streaming CSV writer other exports use.
 
 Both are written row by row from one database query (server-side cursor on PostgreSQL), so a
 consultation with 10,000 comments costs the same few queries and little memory.
 """
 
 import csv
+import datetime
 import tempfile
 
 from django.db.models import OuterRef, Subquery
@@ -86,15 +88,22 @@ class _Echo:
         return value
 
 
-def matrix_csv(consultation: Consultation):
-    """CSV lines, one at a time (UTF-8 with a BOM so that Excel reads accents right)."""
+def csv_lines(rows):
+    """CSV lines, one at a time, for a streaming response: UTF-8 with a BOM so that Excel
+    reads accents right; dates and times as ISO text."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    for row in matrix_rows(consultation):
+    for row in rows:
         yield writer.writerow(
-            [value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "strftime") else value
+            [value.isoformat(sep=" ") if isinstance(value, datetime.datetime)
+             else value.isoformat() if isinstance(value, datetime.date)
+             else value
              for value in row]
         )  # fmt: skip
+
+
+def matrix_csv(consultation: Consultation):
+    return csv_lines(matrix_rows(consultation))
 
 
 def matrix_xlsx(consultation: Consultation):

@@ -1,4 +1,3 @@
-import csv
 import tempfile
 from collections import Counter, defaultdict
 
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from coordination.access import require_secretariat
+from coordination.matrix import csv_lines
 from coordination.models import SubmissionStatus
 from coordination.public_forms import public_form_view
 
@@ -264,14 +264,8 @@ def _export_rows():
 @login_required
 def board_csv(request):
     require_secretariat(request.user)
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _export_rows()), content_type="text/csv; charset=utf-8"
+        csv_lines(_export_rows()), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="pathfinder-countries.csv"'
     return response
