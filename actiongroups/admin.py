@@ -44,7 +44,7 @@ class PartnerApplicationAdmin(admin.ModelAdmin):
             try:
                 operation(application=application, by=request.user, **arguments(application))
             except services.TriageError as error:
-                self.message_user(request, str(error), messages.ERROR)
+                self.message_user(request, f"{application}: {error}", messages.ERROR)
 
     @admin.action(description=_("Accept: add them to the organisations"))
     def accept(self, request, queryset):

@@ -1,18 +1,13 @@
 """The public partner application and its triage: accepted, it becomes an Organisation."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination.models import Organisation, SubmissionStatus
-from coordination.public_forms import public_submission_save
+from coordination.public_forms import TriageError, public_submission_save, submission_triage
 from coordination.services import public_submission_notify
 
 from .models import PartnerApplication
-
-
-class TriageError(Exception):
-    """A refused triage step; the message is shown as it is."""
 
 
 def partner_apply(*, form, ip_address: str | None) -> tuple[PartnerApplication, bool]:
@@ -30,16 +25,6 @@ def partner_apply(*, form, ip_address: str | None) -> tuple[PartnerApplication, 
     return application, created
 
 
-def _triaged(application, status, by, **fields):
-    updated = PartnerApplication.objects.filter(
-        pk=application.pk, status__in=[SubmissionStatus.NEW, SubmissionStatus.SPAM]
-    ).update(status=status, triaged_by=by, triaged_at=timezone.now(), **fields)
-    if not updated:
-        raise TriageError(_("%(name)s was already triaged.") % {"name": application})
-    application.refresh_from_db()
-    return application
-
-
 def partner_accept(*, application: PartnerApplication, by) -> Organisation:
     """The organisation joins (or is found among) the Alliance's organisations."""
     with transaction.atomic():
@@ -51,7 +36,9 @@ def partner_accept(*, application: PartnerApplication, by) -> Organisation:
                 "website": application.website,
             },
         )
-        _triaged(application, SubmissionStatus.ACCEPTED, by, organisation=organisation)
+        submission_triage(
+            application, status=SubmissionStatus.ACCEPTED, by=by, organisation=organisation
+        )
     return organisation
 
 
@@ -60,8 +47,12 @@ def partner_reject(*, application: PartnerApplication, by, reason: str) -> Partn
         raise TriageError(
             _("Write the reason for rejecting %(name)s first.") % {"name": application}
         )
-    return _triaged(application, SubmissionStatus.REJECTED, by, reason=reason.strip())
+    return submission_triage(
+        application, status=SubmissionStatus.REJECTED, by=by, reason=reason.strip()
+    )
 
 
 def partner_mark_spam(*, application: PartnerApplication, by) -> PartnerApplication:
-    return _triaged(application, SubmissionStatus.SPAM, by, spam_reason="marked by the secretariat")
+    return submission_triage(
+        application, status=SubmissionStatus.SPAM, by=by, spam_reason="marked by the secretariat"
+    )

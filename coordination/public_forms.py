@@ -124,3 +124,23 @@ def public_form_view(request, *, form_class, submit, template: str, done: str):
     else:
         form = form_class()
     return render(request, template, {"form": form})
+
+
+class TriageError(Exception):
+    """A refused triage step; the message is shown as it is."""
+
+
+def submission_triage(submission, *, status: str, by, **fields):
+    """Records the secretariat's decision with who and when; only a new submission (or one
+    marked as spam) can be decided, so two officers never decide the same one twice."""
+    from .models import SubmissionStatus
+
+    updated = (
+        type(submission)
+        .objects.filter(pk=submission.pk, status__in=[SubmissionStatus.NEW, SubmissionStatus.SPAM])
+        .update(status=status, triaged_by=by, triaged_at=timezone.now(), **fields)
+    )
+    if not updated:
+        raise TriageError(_("This submission was already triaged."))
+    submission.refresh_from_db()
+    return submission

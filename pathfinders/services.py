@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination.models import SubmissionStatus
-from coordination.public_forms import public_submission_save
+from coordination.public_forms import TriageError, public_submission_save, submission_triage
 from coordination.services import public_submission_notify
 
 from .models import FOCUS_FIELDS, InterestSubmission, PathfinderCountry, Stage, StageChange
@@ -53,10 +53,6 @@ def pathfinder_stage_change(
 # --- the public interest form and its triage ------------------------------------------------
 
 
-class TriageError(Exception):
-    """A refused triage step; the message is shown as it is."""
-
-
 def interest_submit(*, form, ip_address: str | None) -> tuple[InterestSubmission, bool]:
     """Stores a submission (once per form; spam too, marked), then confirms and tells."""
     submission, created = public_submission_save(form=form, ip_address=ip_address)
@@ -70,17 +66,6 @@ def interest_submit(*, form, ip_address: str | None) -> tuple[InterestSubmission
             triage_path=reverse("pathfinder_triage"),
         )
     return submission, created
-
-
-def _triaged(submission, status, by, reason="", **fields):
-    at = timezone.now()
-    updated = InterestSubmission.objects.filter(
-        pk=submission.pk, status__in=[SubmissionStatus.NEW, SubmissionStatus.SPAM]
-    ).update(status=status, triaged_by=by, triaged_at=at, reason=reason, **fields)
-    if not updated:
-        raise TriageError(_("This submission was already triaged."))
-    submission.refresh_from_db()
-    return submission
 
 
 def submission_accept(*, submission: InterestSubmission, by) -> PathfinderCountry:
@@ -99,7 +84,7 @@ def submission_accept(*, submission: InterestSubmission, by) -> PathfinderCountr
                 % {"institution": submission.institution},
                 is_first=True,
             )
-        _triaged(submission, SubmissionStatus.ACCEPTED, by, pathfinder=country)
+        submission_triage(submission, status=SubmissionStatus.ACCEPTED, by=by, pathfinder=country)
     return country
 
 
@@ -110,15 +95,19 @@ def submission_merge(*, submission: InterestSubmission, by) -> PathfinderCountry
             _("%(country)s is not in the pipeline yet: accept the submission instead.")
             % {"country": submission.country.name}
         )
-    _triaged(submission, SubmissionStatus.MERGED, by, pathfinder=country)
+    submission_triage(submission, status=SubmissionStatus.MERGED, by=by, pathfinder=country)
     return country
 
 
 def submission_reject(*, submission: InterestSubmission, by, reason: str) -> InterestSubmission:
     if not reason.strip():
         raise TriageError(_("Give the reason for rejecting it."))
-    return _triaged(submission, SubmissionStatus.REJECTED, by, reason=reason.strip())
+    return submission_triage(
+        submission, status=SubmissionStatus.REJECTED, by=by, reason=reason.strip()
+    )
 
 
 def submission_mark_spam(*, submission: InterestSubmission, by) -> InterestSubmission:
-    return _triaged(submission, SubmissionStatus.SPAM, by, spam_reason="marked by the secretariat")
+    return submission_triage(
+        submission, status=SubmissionStatus.SPAM, by=by, spam_reason="marked by the secretariat"
+    )
