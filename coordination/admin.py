@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -150,6 +152,9 @@ class DecisionInline(OwnAgendaItemsMixin, admin.StackedInline):
 
 
 class ActionItemInline(OwnAgendaItemsMixin, admin.StackedInline):
+    """New items start open; their status changes on the action item's own page (the service
+    records who and when)."""
+
     model = ActionItem
     extra = 0
     fields = [
@@ -161,6 +166,7 @@ class ActionItemInline(OwnAgendaItemsMixin, admin.StackedInline):
         "trigger",
         "status",
     ]
+    readonly_fields = ["status"]
     show_change_link = True
 
 
@@ -196,7 +202,9 @@ class MeetingAdmin(SimpleHistoryAdmin):
         if formset.model is Decision:
             for decision in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
                 if decision.adopts_version_id:
-                    consultations.version_adopt(version=decision.adopts_version, decision=decision)
+                    consultations.version_adopt(
+                        version=decision.adopts_version, decision=decision, by=request.user
+                    )
 
 
 class ActionItemStatusChangeInline(admin.TabularInline):
@@ -227,12 +235,14 @@ class ActionItemAdmin(SimpleHistoryAdmin):
     actions = ["mark_done", "record_trigger"]
 
     def save_model(self, request, obj, form, change):
-        """Status changes go through the service, so the history shows who and when."""
-        if change and "status" in form.changed_data:
-            new_status = obj.status
-            obj.status = form.initial["status"]
+        """Status changes go through the service, so the history shows who and when; a new
+        item entered with another status than open gets that change recorded too."""
+        new_status = obj.status
+        if "status" in form.changed_data or (not change and new_status != ActionItem.Status.OPEN):
+            obj.status = form.initial.get("status", ActionItem.Status.OPEN)
             super().save_model(request, obj, form, change)
-            services.action_item_set_status(action_item=obj, status=new_status, by=request.user)
+            if new_status != obj.status:
+                services.action_item_set_status(action_item=obj, status=new_status, by=request.user)
             obj.refresh_from_db()
         else:
             super().save_model(request, obj, form, change)
@@ -247,7 +257,7 @@ class ActionItemAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Record the trigger now (fixes relative due dates)"))
     def record_trigger(self, request, queryset):
         for item in queryset.filter(due_days_after_trigger__isnull=False, triggered_at=None):
-            services.action_item_record_trigger(action_item=item)
+            services.action_item_record_trigger(action_item=item, by=request.user)
 
 
 class DocumentVersionInline(admin.TabularInline):
@@ -296,7 +306,10 @@ class DocumentVersionAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "document__kind"]
     search_fields = ["document__title", "text"]
     list_select_related = ["document"]
-    readonly_fields = ["shared_at", "created_by"]
+    fields = [
+        "document", "number", "status", "text", "change_summary", "created_at", "created_by",
+        "shared_at",
+    ]  # fmt: skip
     actions = ["share"]
     autocomplete_fields = ["document"]
 
@@ -309,6 +322,16 @@ class DocumentVersionAdmin(SimpleHistoryAdmin):
         if obj is None:
             return ["document", "text", "change_summary"]
         return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        """Number and status follow from the services (publish, share, adopt). Once shared,
+        the text is what members commented on, paragraph by paragraph: it stays as it was."""
+        if obj is None:
+            return []
+        fixed = ["document", "number", "status", "created_at", "created_by", "shared_at"]
+        if obj.status != DocumentVersion.Status.DRAFT:
+            fixed += ["text", "change_summary"]
+        return fixed
 
     def save_model(self, request, obj, form, change):
         """New versions are published through the service, so earlier drafts are superseded."""
@@ -323,7 +346,7 @@ class DocumentVersionAdmin(SimpleHistoryAdmin):
     def share(self, request, queryset):
         for version in queryset:
             try:
-                consultations.version_share(version=version)
+                consultations.version_share(version=version, by=request.user)
             except consultations.ConsultationError as error:
                 self.message_user(request, f"{version}: {error}", messages.ERROR)
 
@@ -343,7 +366,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
         """A decision adopting a version makes it the adopted, final text."""
         super().save_model(request, obj, form, change)
         if obj.adopts_version_id:
-            consultations.version_adopt(version=obj.adopts_version, decision=obj)
+            consultations.version_adopt(version=obj.adopts_version, decision=obj, by=request.user)
 
 
 @admin.register(Annex)
@@ -365,17 +388,63 @@ class EventAdmin(SimpleHistoryAdmin):
         return event.dates_display
 
 
-class CommentInline(admin.StackedInline):
+class ReadOnlyInline:
+    """A record others write (members, the services): shown, never added or changed here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CommentInline(ReadOnlyInline, admin.StackedInline):
+    """Members write comments on the site; the secretariat disposes on each comment's page."""
+
     model = Comment
-    extra = 0
-    autocomplete_fields = ["author"]
-    readonly_fields = ["created_at", "updated_at", "revision", "disposed_at", "disposed_by"]
+    fields = [
+        "author", "paragraph", "text", "withdrawn_at", "disposition", "reply", "disposed_by",
+    ]  # fmt: skip
+    show_change_link = True
 
 
-class NoCommentStatementInline(admin.TabularInline):
+class NoCommentStatementInline(ReadOnlyInline, admin.TabularInline):
     model = NoCommentStatement
-    extra = 0
-    autocomplete_fields = ["person"]
+    fields = ["person", "stated_at"]
+
+
+class ConsultationAddForm(forms.ModelForm):
+    """Opening a consultation in the admin is the same operation as on the site."""
+
+    closes_at = forms.SplitDateTimeField(
+        label=_("closes at"),
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text=_("Empty: 14 days after opening, at the end of that day."),
+    )
+
+    class Meta:
+        model = Consultation
+        fields = ["version", "audience", "opens_at", "closes_at", "comments_private"]
+
+    def clean(self):
+        data = super().clean()
+        version, audience, opens_at = (data.get(n) for n in ("version", "audience", "opens_at"))
+        if version and audience and opens_at:
+            data["closes_at"] = data.get("closes_at") or consultations.default_closes_at(opens_at)
+            try:
+                consultations.consultation_open_check(
+                    version=version,
+                    audience=audience,
+                    opens_at=opens_at,
+                    closes_at=data["closes_at"],
+                )
+            except consultations.ConsultationError as error:
+                self.add_error("version", str(error))
+        return data
 
 
 @admin.register(Consultation)
@@ -385,9 +454,123 @@ class ConsultationAdmin(SimpleHistoryAdmin):
     list_select_related = ["version__document", "audience"]
     autocomplete_fields = ["version"]
     inlines = [CommentInline, NoCommentStatementInline]
+    actions = ["close_now", "publish_dispositions"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ConsultationAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ConsultationAddForm.Meta.fields
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        """The window is a promise to members, and what they were asked about; it changes only
+        through the services (“Close now”)."""
+        if obj is None:
+            return []
+        return [
+            "version", "audience", "opens_at", "closes_at", "dispositions_published",
+            "created_at", "created_by",
+        ]  # fmt: skip
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        opened = consultations.consultation_open(
+            version=form.cleaned_data["version"],
+            audience=form.cleaned_data["audience"],
+            opens_at=form.cleaned_data["opens_at"],
+            closes_at=form.cleaned_data["closes_at"],
+            comments_private=form.cleaned_data["comments_private"],
+            by=request.user,
+        )
+        obj.pk, obj.version, obj.closes_at = opened.pk, opened.version, opened.closes_at
+
+    def _each(self, request, queryset, operation, **arguments):
+        for consultation in queryset:
+            try:
+                operation(consultation=consultation, by=request.user, **arguments)
+            except consultations.ConsultationError as error:
+                self.message_user(request, f"{consultation}: {error}", messages.ERROR)
+
+    @admin.action(description=_("Close the selected consultations now"))
+    def close_now(self, request, queryset):
+        self._each(request, queryset, consultations.consultation_close)
+
+    @admin.action(description=_("Publish the dispositions to members"))
+    def publish_dispositions(self, request, queryset):
+        self._each(request, queryset, consultations.dispositions_publish, published=True)
 
     def view_on_site(self, consultation):
         return consultation.get_absolute_url()
+
+
+class CommentDisposeForm(forms.ModelForm):
+    """The secretariat's answer, checked as the site checks it."""
+
+    class Meta:
+        model = Comment
+        fields = ["disposition", "reply", "answered_in_paragraph"]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["answered_in_paragraph"] = consultations.comment_dispose_check(
+                comment=self.instance,
+                disposition=data.get("disposition") or "",
+                answered_in_paragraph=data.get("answered_in_paragraph") or "",
+            )
+        except consultations.ConsultationError as error:
+            field = "disposition" if not data.get("disposition") else "answered_in_paragraph"
+            self.add_error(field, str(error))
+        return data
+
+
+@admin.register(Comment)
+class CommentAdmin(SimpleHistoryAdmin):
+    """A member's words stay theirs: only the disposition is written here, by the service."""
+
+    form = CommentDisposeForm
+    list_display = ["__str__", "author", "consultation", "paragraph", "disposition", "disposed_by"]
+    list_filter = ["disposition", "consultation__audience"]
+    search_fields = ["text", "reply", "author__full_name"]
+    list_select_related = ["author", "consultation__version__document", "consultation__audience"]
+    fields = [
+        "consultation", "author", "paragraph", "text", "created_at", "updated_at", "revision",
+        "withdrawn_at", "disposition", "reply", "answered_in_paragraph", "disposed_at",
+        "disposed_by",
+    ]  # fmt: skip
+    readonly_fields = [
+        "consultation", "author", "paragraph", "text", "created_at", "updated_at", "revision",
+        "withdrawn_at", "disposed_at", "disposed_by",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        consultations.comment_dispose(
+            comment=obj,
+            disposition=form.cleaned_data["disposition"],
+            reply=form.cleaned_data["reply"],
+            answered_in_paragraph=form.cleaned_data["answered_in_paragraph"],
+            by=request.user,
+        )
+        obj.refresh_from_db()
+
+    def view_on_site(self, comment):
+        return reverse("consultation_manage", args=[comment.consultation_id]) + (
+            f"#disposition-{comment.pk}"
+        )
 
 
 class ReminderStateFilter(admin.SimpleListFilter):
@@ -409,6 +592,8 @@ class ReminderStateFilter(admin.SimpleListFilter):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
+    """The outbox's own record: read here, written only by the sweep."""
+
     list_display = [
         "kind", "milestone", "recipient", "due_at", "sent_at", "failed_at", "attempts", "last_error"
     ]  # fmt: skip
@@ -416,3 +601,9 @@ class ReminderAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     search_fields = ["recipient__full_name", "recipient__email"]
     date_hierarchy = "due_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

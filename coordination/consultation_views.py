@@ -54,7 +54,7 @@ def version_new(request, pk):
                     by=request.user,
                 )
                 if form.cleaned_data["share"]:
-                    consultations.version_share(version=version)
+                    consultations.version_share(version=version, by=request.user)
             except consultations.ConsultationError as error:
                 form.add_error(None, str(error))
             else:
@@ -71,7 +71,7 @@ def version_share(request, pk, number):
     access.require_secretariat(request.user)
     version = access.get_version_for_user(request.user, pk, number)
     try:
-        consultations.version_share(version=version)
+        consultations.version_share(version=version, by=request.user)
     except consultations.ConsultationError as error:
         messages.error(request, str(error))
     else:
@@ -354,7 +354,9 @@ def dispositions_publish(request, pk):
     access.require_secretariat(request.user)
     consultation = access.get_consultation_for_user(request.user, pk)
     published = request.POST.get("published") == "1"
-    consultations.dispositions_publish(consultation=consultation, published=published)
+    consultations.dispositions_publish(
+        consultation=consultation, published=published, by=request.user
+    )
     messages.success(
         request,
         _("Members now see the dispositions.") if published else _("Dispositions are hidden."),

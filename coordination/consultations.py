@@ -2,7 +2,8 @@
 window, the secretariat disposes of each comment, and a meeting's decision adopts a version.
 
 Every function here is one transaction and the only way the site, the admin and the demo
-change that state.
+change that state. Each writes through `save(update_fields=...)` (after a conditional update
+where two people may race), so django-simple-history keeps every change with who made it.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .history import save_with_history
 from .models import (
     ActionItem,
     Comment,
@@ -52,11 +54,14 @@ def version_publish(
     at = at or timezone.now()
     with transaction.atomic():
         Document.objects.select_for_update().get(pk=document.pk)  # numbers are taken in turn
-        version_publish_check(document=document, text=text)
+        version_publish_check(document=document, text=text, at=at)
         last = document.versions.order_by("-number").first()
-        document.versions.filter(
-            status__in=[DocumentVersion.Status.DRAFT, DocumentVersion.Status.SHARED]
-        ).update(status=DocumentVersion.Status.SUPERSEDED)
+        _supersede(
+            document.versions.filter(
+                status__in=[DocumentVersion.Status.DRAFT, DocumentVersion.Status.SHARED]
+            ),
+            by=by,
+        )
         version = DocumentVersion(
             document=document,
             number=(last.number + 1) if last else 1,
@@ -71,8 +76,11 @@ def version_publish(
     return version
 
 
-def version_publish_check(*, document: Document, text: str) -> None:
-    """Refuses an empty text, or one identical to the latest version (a double submit)."""
+def version_publish_check(*, document: Document, text: str, at=None) -> None:
+    """Refuses an empty text, one identical to the latest version (a double submit), and a new
+    version while members are still commenting on the previous one: superseding it would end
+    their window without telling them (close the consultation first)."""
+    at = at or timezone.now()
     if not text.strip():
         raise ConsultationError(_("The text of the new version is empty."))
     last = document.versions.order_by("-number").first()
@@ -81,9 +89,34 @@ def version_publish_check(*, document: Document, text: str) -> None:
             _("This text is the same as version %(number)s: nothing new to publish.")
             % {"number": last.number}
         )
+    running = (
+        Consultation.objects.filter(version__document=document, closes_at__gt=at)
+        .select_related("version", "audience")
+        .order_by("closes_at")
+        .first()
+    )
+    if running:
+        raise ConsultationError(
+            _(
+                "Version %(number)s is open for comments from %(group)s until %(when)s. "
+                "Close that consultation first, or publish after it closes."
+            )
+            % {
+                "number": running.version.number,
+                "group": running.audience.name,
+                "when": date_format(timezone.localtime(running.closes_at), "j F Y, H:i"),
+            }
+        )
 
 
-def version_share(*, version: DocumentVersion, at=None) -> DocumentVersion:
+def _supersede(versions, *, by: User | None) -> None:
+    """Each superseded version is saved on its own, so its history shows the change."""
+    for version in versions.select_for_update():
+        version.status = DocumentVersion.Status.SUPERSEDED
+        save_with_history(version, ["status"], by=by)
+
+
+def version_share(*, version: DocumentVersion, at=None, by: User | None = None) -> DocumentVersion:
     """Shares a draft for comment; action items waiting on this document start their clock."""
     at = at or timezone.now()
     with transaction.atomic():
@@ -96,31 +129,37 @@ def version_share(*, version: DocumentVersion, at=None) -> DocumentVersion:
         if version.shared_at is None:
             version.status = DocumentVersion.Status.SHARED
             version.shared_at = at
-            version.save(update_fields=["status", "shared_at"])
+            save_with_history(version, ["status", "shared_at"], by=by)
         waiting = ActionItem.objects.filter(
             trigger_document_id=version.document_id,
             due_days_after_trigger__isnull=False,
             triggered_at__isnull=True,
         )
         for item in waiting:
-            action_item_record_trigger(action_item=item, at=at)
+            action_item_record_trigger(action_item=item, at=at, by=by)
     return version
 
 
-def version_adopt(*, version: DocumentVersion, decision: Decision) -> DocumentVersion:
+def version_adopt(
+    *, version: DocumentVersion, decision: Decision, by: User | None = None
+) -> DocumentVersion:
     """A meeting's decision adopts the version: it becomes final, earlier drafts superseded."""
     with transaction.atomic():
         version = DocumentVersion.objects.select_for_update().get(pk=version.pk)
         if decision.adopts_version_id != version.pk:
             decision.adopts_version = version
-            decision.save(update_fields=["adopts_version"])
-        version.status = DocumentVersion.Status.ADOPTED
-        version.save(update_fields=["status"])
-        DocumentVersion.objects.filter(
-            document_id=version.document_id,
-            number__lt=version.number,
-            status__in=[DocumentVersion.Status.DRAFT, DocumentVersion.Status.SHARED],
-        ).update(status=DocumentVersion.Status.SUPERSEDED)
+            save_with_history(decision, ["adopts_version"], by=by)
+        if version.status != DocumentVersion.Status.ADOPTED:
+            version.status = DocumentVersion.Status.ADOPTED
+            save_with_history(version, ["status"], by=by)
+        _supersede(
+            DocumentVersion.objects.filter(
+                document_id=version.document_id,
+                number__lt=version.number,
+                status__in=[DocumentVersion.Status.DRAFT, DocumentVersion.Status.SHARED],
+            ),
+            by=by,
+        )
     return version
 
 
@@ -151,21 +190,16 @@ def consultation_open(
     comments_private: bool = False,
     by: User | None = None,
 ) -> Consultation:
+    """Opens a draft or shared version to a group; sharing it starts the waiting clocks."""
     opens_at = opens_at or timezone.now()
     closes_at = closes_at or default_closes_at(opens_at)
-    if closes_at <= opens_at:
-        raise ConsultationError(_("The window must close after it opens."))
     with transaction.atomic():
-        DocumentVersion.objects.select_for_update().get(pk=version.pk)
-        if Consultation.objects.filter(
-            version=version, audience=audience, closes_at__gt=opens_at
-        ).exists():
-            raise ConsultationError(
-                _("This version is already open (or about to open) for comments from %(group)s.")
-                % {"group": audience.name}
-            )
+        version = DocumentVersion.objects.select_for_update().get(pk=version.pk)
+        consultation_open_check(
+            version=version, audience=audience, opens_at=opens_at, closes_at=closes_at
+        )
         if version.status == DocumentVersion.Status.DRAFT:
-            version = version_share(version=version, at=min(opens_at, timezone.now()))
+            version = version_share(version=version, at=min(opens_at, timezone.now()), by=by)
         consultation = Consultation(
             version=version,
             audience=audience,
@@ -176,6 +210,52 @@ def consultation_open(
         )
         consultation.full_clean()
         consultation.save()
+    return consultation
+
+
+def consultation_open_check(
+    *,
+    version: DocumentVersion,
+    audience: Group,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+) -> None:
+    """Superseded and adopted versions are no longer under discussion, and a group comments on
+    one document in one window at a time (overlapping windows would remind twice)."""
+    if closes_at <= opens_at:
+        raise ConsultationError(_("The window must close after it opens."))
+    if version.status not in (DocumentVersion.Status.DRAFT, DocumentVersion.Status.SHARED):
+        raise ConsultationError(
+            _(
+                "Only a draft or a shared version can be opened for comments; "
+                "this one is “%(status)s”."
+            )
+            % {"status": version.get_status_display()}
+        )
+    if Consultation.objects.filter(
+        version__document_id=version.document_id,
+        audience=audience,
+        opens_at__lt=closes_at,
+        closes_at__gt=opens_at,
+    ).exists():
+        raise ConsultationError(
+            _(
+                "%(group)s already has a consultation on this document whose window "
+                "overlaps these dates."
+            )
+            % {"group": audience.name}
+        )
+
+
+def consultation_close(*, consultation: Consultation, by: User | None = None, at=None):
+    """Ends the window now (e.g. before a revised draft): comments after this are refused."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if consultation.has_closed(at):
+            raise ConsultationError(_("This consultation has already closed."))
+        consultation.closes_at = max(at, consultation.opens_at + datetime.timedelta(seconds=1))
+        save_with_history(consultation, ["closes_at"], by=by)
     return consultation
 
 
@@ -229,7 +309,7 @@ def comment_submit(
     """
     at = at or timezone.now()
     if submission_key:
-        existing = Comment.objects.filter(submission_key=submission_key).first()
+        existing = _submitted_with(submission_key, consultation=consultation, author=author)
         if existing:
             return existing
     _check_window(consultation, at)
@@ -256,7 +336,21 @@ def comment_submit(
                 submission_key=submission_key,
             )
     except IntegrityError:  # the same key, sent twice at the same moment
-        return Comment.objects.get(submission_key=submission_key)
+        return _submitted_with(submission_key, consultation=consultation, author=author)
+
+
+def _submitted_with(key: uuid.UUID, *, consultation: Consultation, author: Person):
+    """The comment this form already created, if it was this author's, in this consultation.
+
+    A key seen elsewhere (a replayed or forged form) is refused rather than answered with
+    someone else's comment.
+    """
+    existing = Comment.objects.filter(submission_key=key).first()
+    if existing is None:
+        return None
+    if existing.consultation_id != consultation.pk or existing.author_id != author.pk:
+        raise ConsultationError(_("This form was already used. Reload the page and send again."))
+    return existing
 
 
 def _own_comment(comment: Comment, author: Person) -> None:
@@ -272,17 +366,21 @@ def comment_edit(*, comment: Comment, author: Person, text: str, revision: int, 
     _own_comment(comment, author)
     _check_window(comment.consultation, at)
     text = _check_text(text)
-    updated = Comment.objects.filter(pk=comment.pk, revision=revision, withdrawn_at=None).update(
-        text=text, updated_at=at, revision=revision + 1
-    )
-    if not updated:
-        raise ConflictError(
-            _(
-                "This comment was changed meanwhile (perhaps in another window). "
-                "Nothing was overwritten: your text is kept below, next to the latest version."
-            )
+    with transaction.atomic():
+        # The conditional update decides who wins a race; the save records the history.
+        won = Comment.objects.filter(pk=comment.pk, revision=revision, withdrawn_at=None).update(
+            revision=revision + 1
         )
-    comment.refresh_from_db()
+        if not won:
+            raise ConflictError(
+                _(
+                    "This comment was changed meanwhile (perhaps in another window). "
+                    "Nothing was overwritten: your text is kept below, next to the latest version."
+                )
+            )
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment.text, comment.updated_at = text, at
+        save_with_history(comment, ["text", "updated_at", "revision"], by=author.user)
     return comment
 
 
@@ -290,8 +388,12 @@ def comment_withdraw(*, comment: Comment, author: Person, at=None) -> Comment:
     at = at or timezone.now()
     _own_comment(comment, author)
     _check_window(comment.consultation, at)
-    Comment.objects.filter(pk=comment.pk).update(withdrawn_at=at, revision=comment.revision + 1)
-    comment.refresh_from_db()
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.withdrawn_at:
+            raise ConsultationError(_("This comment was withdrawn."))
+        comment.withdrawn_at, comment.revision = at, comment.revision + 1
+        save_with_history(comment, ["withdrawn_at", "revision"], by=author.user)
     return comment
 
 
@@ -347,9 +449,31 @@ def comment_dispose(
     disposition: str,
     reply: str,
     answered_in_paragraph: str = "",
-    by: User,
+    by: User | None,
     at=None,
 ) -> Comment:
+    """The secretariat's answer to a comment, attributed to the officer who gave it."""
+    answered_in_paragraph = comment_dispose_check(
+        comment=comment, disposition=disposition, answered_in_paragraph=answered_in_paragraph
+    )
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment.disposition = disposition
+        comment.reply = (reply or "").strip()
+        comment.answered_in_paragraph = answered_in_paragraph
+        comment.disposed_at = at or timezone.now()
+        comment.disposed_by = by
+        save_with_history(
+            comment,
+            ["disposition", "reply", "answered_in_paragraph", "disposed_at", "disposed_by"],
+            by=by,
+        )
+    return comment
+
+
+def comment_dispose_check(*, comment: Comment, disposition: str, answered_in_paragraph: str) -> str:
+    """Refuses an unknown disposition or a paragraph the next version does not have; returns
+    the paragraph number as it will be stored."""
     if disposition not in Comment.Disposition.values:
         raise ConsultationError(_("Choose a disposition."))
     answered_in_paragraph = (answered_in_paragraph or "").strip()
@@ -371,18 +495,15 @@ def comment_dispose(
                 _("Paragraph %(number)s does not exist in version %(version)s.")
                 % {"number": answered_in_paragraph, "version": following.number}
             )
-    Comment.objects.filter(pk=comment.pk).update(
-        disposition=disposition,
-        reply=reply.strip(),
-        answered_in_paragraph=answered_in_paragraph,
-        disposed_at=at or timezone.now(),
-        disposed_by=by,
-    )
-    comment.refresh_from_db()
-    return comment
+    return answered_in_paragraph
 
 
-def dispositions_publish(*, consultation: Consultation, published: bool = True) -> Consultation:
-    Consultation.objects.filter(pk=consultation.pk).update(dispositions_published=published)
-    consultation.refresh_from_db()
+def dispositions_publish(
+    *, consultation: Consultation, published: bool = True, by: User | None = None
+) -> Consultation:
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if consultation.dispositions_published != published:
+            consultation.dispositions_published = published
+            save_with_history(consultation, ["dispositions_published"], by=by)
     return consultation

@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from .history import save_with_history
 from .models import ActionItem, ActionItemStatusChange, Person, User
 
 
@@ -46,12 +47,12 @@ def action_item_set_status(
         item.status = status
         item.status_changed_at = now
         item.status_changed_by = by
-        item.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+        save_with_history(item, ["status", "status_changed_at", "status_changed_by"], by=by)
     return item
 
 
 def action_item_record_trigger(
-    *, action_item: ActionItem, at: datetime.datetime | None = None
+    *, action_item: ActionItem, at: datetime.datetime | None = None, by: User | None = None
 ) -> ActionItem:
     """The trigger happened (e.g. the revised draft was shared): the due date is now fixed."""
     if not action_item.is_relative:
@@ -63,7 +64,7 @@ def action_item_record_trigger(
             return item
         item.triggered_at = at
         item.due_on = item.due_date_from_trigger(at)
-        item.save(update_fields=["triggered_at", "due_on"])
+        save_with_history(item, ["triggered_at", "due_on"], by=by)
     return item
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination.history import save_with_history
 from coordination.models import SubmissionStatus
 from coordination.public_forms import TriageError, public_submission_save, submission_triage
 from coordination.services import public_submission_notify
@@ -45,9 +46,20 @@ def pathfinder_stage_change(
         change.save()
         locked.stage = stage
         locked.stage_changed_at = at
-        locked.save(update_fields=["stage", "stage_changed_at"])
+        save_with_history(locked, ["stage", "stage_changed_at"], by=by)
     country.stage, country.stage_changed_at = stage, at
     return change
+
+
+def pathfinder_set_public(*, country: PathfinderCountry, is_public: bool, by=None):
+    """Shows or hides the country on the public page; the history says who decided."""
+    with transaction.atomic():
+        locked = PathfinderCountry.objects.select_for_update().get(pk=country.pk)
+        if locked.is_public != is_public:
+            locked.is_public = is_public
+            save_with_history(locked, ["is_public"], by=by)
+    country.is_public = is_public
+    return country
 
 
 # --- the public interest form and its triage ------------------------------------------------

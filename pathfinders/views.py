@@ -79,8 +79,8 @@ def pathfinder_stage(request, code):
         messages.error(request, _("Choose one of the listed stages."))
         return redirect(country)
     if form.cleaned_data["is_public"] != country.is_public:
-        PathfinderCountry.objects.filter(pk=country.pk).update(
-            is_public=form.cleaned_data["is_public"]
+        services.pathfinder_set_public(
+            country=country, is_public=form.cleaned_data["is_public"], by=request.user
         )
         messages.success(request, _("Shown on the public page.") if form.cleaned_data["is_public"]
                          else _("No longer shown on the public page."))  # fmt: skip

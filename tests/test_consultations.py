@@ -485,7 +485,7 @@ def test_the_admin_publishes_a_version_through_the_service(client, gcg, secretar
 
 
 def test_a_second_consultation_of_the_same_version_and_group_is_refused(consultation, gcg):
-    with pytest.raises(ConsultationError, match="already open"):
+    with pytest.raises(ConsultationError, match="overlaps these dates"):
         consultations.consultation_open(
             version=consultation.version, audience=gcg, opens_at=OPENS, closes_at=CLOSES
         )
