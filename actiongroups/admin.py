@@ -1,6 +1,8 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from coordination.admin import PublicSubmissionAdmin
 
 from . import services
 from .models import ActionGroup, Activity, PartnerApplication
@@ -29,31 +31,22 @@ class ActionGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartnerApplication)
-class PartnerApplicationAdmin(admin.ModelAdmin):
+class PartnerApplicationAdmin(PublicSubmissionAdmin):
     list_display = ["organisation_name", "kind", "country", "submitted_at", "status"]
     list_filter = ["status", "kind"]
     search_fields = ["organisation_name", "contact_name", "email", "commitment"]
     date_hierarchy = "submitted_at"
-    readonly_fields = [
-        "submitted_at", "ip_address", "triaged_at", "triaged_by", "spam_reason", "organisation"
-    ]  # fmt: skip
     actions = ["accept", "reject", "mark_spam"]
-
-    def _each(self, request, queryset, operation, arguments):
-        for application in queryset:
-            try:
-                operation(application=application, by=request.user, **arguments(application))
-            except services.TriageError as error:
-                self.message_user(request, f"{application}: {error}", messages.ERROR)
+    submission_argument = "application"
 
     @admin.action(description=_("Accept: add them to the organisations"))
     def accept(self, request, queryset):
-        self._each(request, queryset, services.partner_accept, lambda a: {})
+        self.triage_each(request, queryset, services.partner_accept)
 
     @admin.action(description=_("Reject, with the reason written in each application"))
     def reject(self, request, queryset):
-        self._each(request, queryset, services.partner_reject, lambda a: {"reason": a.reason})
+        self.triage_each(request, queryset, services.partner_reject, lambda a: {"reason": a.reason})
 
     @admin.action(description=_("Mark as spam"))
     def mark_spam(self, request, queryset):
-        self._each(request, queryset, services.partner_mark_spam, lambda a: {})
+        self.triage_each(request, queryset, services.partner_mark_spam)

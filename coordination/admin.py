@@ -49,6 +49,32 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
+class PublicSubmissionAdmin(admin.ModelAdmin):
+    """What the public sent stays as sent; triage goes through the actions (the services), so
+    each decision records who and when, as on the site. Only the reason is written here."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in ("id", "reason")]
+
+    def has_add_permission(self, request):
+        return False
+
+    submission_argument = "submission"  # the services' name for it
+
+    def triage_each(self, request, queryset, operation, arguments=lambda submission: {}):
+        from .public_forms import TriageError
+
+        for submission in queryset:
+            try:
+                operation(
+                    **{self.submission_argument: submission},
+                    by=request.user,
+                    **arguments(submission),
+                )
+            except TriageError as error:
+                self.message_user(request, f"{submission}: {error}", messages.ERROR)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "acronym", "kind", "country"]

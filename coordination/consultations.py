@@ -326,7 +326,7 @@ def comment_submit(
         })  # fmt: skip
     try:
         with transaction.atomic():
-            return Comment.objects.create(
+            comment = Comment(
                 consultation=consultation,
                 author=author,
                 paragraph=paragraph,
@@ -335,6 +335,9 @@ def comment_submit(
                 updated_at=at,
                 submission_key=submission_key,
             )
+            comment._history_user = author.user
+            comment.save()
+            return comment
     except IntegrityError:  # the same key, sent twice at the same moment
         return _submitted_with(submission_key, consultation=consultation, author=author)
 

@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from coordination.admin import PublicSubmissionAdmin
+
+from . import services
 from .models import InterestSubmission, NationalWorkshop, PathfinderCountry, Roadmap, StageChange
 from .services import pathfinder_stage_change
 
@@ -59,10 +63,29 @@ class NationalWorkshopAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InterestSubmission)
-class InterestSubmissionAdmin(admin.ModelAdmin):
+class InterestSubmissionAdmin(PublicSubmissionAdmin):
+    """Triaged as on the site's triage page, through the same services."""
+
     list_display = ["__str__", "contact_name", "email", "submitted_at", "status"]
     list_filter = ["status"]
     search_fields = ["institution", "contact_name", "email", "message"]
     date_hierarchy = "submitted_at"
-    readonly_fields = ["submitted_at", "ip_address", "triaged_at", "triaged_by"]
-    autocomplete_fields = ["pathfinder"]
+    actions = ["accept", "merge", "reject", "mark_spam"]
+
+    @admin.action(description=_("Accept: add the country to the pipeline"))
+    def accept(self, request, queryset):
+        self.triage_each(request, queryset, services.submission_accept)
+
+    @admin.action(description=_("Merge as a duplicate of the country in the pipeline"))
+    def merge(self, request, queryset):
+        self.triage_each(request, queryset, services.submission_merge)
+
+    @admin.action(description=_("Reject, with the reason written in each submission"))
+    def reject(self, request, queryset):
+        self.triage_each(
+            request, queryset, services.submission_reject, lambda s: {"reason": s.reason}
+        )
+
+    @admin.action(description=_("Mark as spam"))
+    def mark_spam(self, request, queryset):
+        self.triage_each(request, queryset, services.submission_mark_spam)
