@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import access, calendar, consultations, matrix, reminders
+from . import access, calendar, consultations, matrix, reminders, selectors
 from .forms import (
     CommentEditForm,
     CommentForm,
@@ -173,7 +173,6 @@ def _consultation_page(request, consultation, *, failed=None, status=200):
         for p in version.paragraphs
     ]
     in_audience = consultations.is_in_audience(person, consultation)
-    my_comments = [c for c in comments if person and c.author_id == person.pk]
     stated = bool(
         person and consultation.no_comment_statements.filter(person_id=person.pk).exists()
     )
@@ -190,7 +189,7 @@ def _consultation_page(request, consultation, *, failed=None, status=200):
             "can_comment": in_audience and consultation.is_open(now),
             "in_audience": in_audience,
             "person": person,
-            "has_responded": bool(my_comments) or stated,
+            "has_responded": selectors.has_responded(person, consultation),
             "stated_no_comments": stated,
             "show_dispositions": consultation.dispositions_published or user.is_secretariat,
             "failed_paragraph": failed_paragraph,

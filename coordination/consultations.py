@@ -31,6 +31,7 @@ from .models import (
     Person,
     User,
 )
+from .selectors import consultation_responders
 from .services import action_item_record_trigger
 
 DEFAULT_WINDOW_DAYS = 14
@@ -422,7 +423,7 @@ def responses(consultation: Consultation) -> list[dict]:
         .annotate(count=Count("pk"))
         .values_list("author_id", "count")
     )
-    no_comments = set(consultation.no_comment_statements.values_list("person_id", flat=True))
+    responded = consultation_responders([consultation.pk])
     rows = []
     members = (
         Membership.objects.filter(group_id=consultation.audience_id)
@@ -431,13 +432,14 @@ def responses(consultation: Consultation) -> list[dict]:
     )
     for membership in members:
         person = membership.person
+        has_responded = (consultation.pk, person.pk) in responded
         rows.append(
             {
                 "person": person,
                 "membership": membership,
                 "comments": commented.get(person.pk, 0),
-                "no_comments": person.pk in no_comments,
-                "responded": person.pk in commented or person.pk in no_comments,
+                "no_comments": has_responded and person.pk not in commented,
+                "responded": has_responded,
             }
         )
     return rows

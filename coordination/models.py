@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -859,20 +859,10 @@ class ActionItemQuerySet(models.QuerySet):
         return self.open().filter(due_on__lt=today)
 
     def owned_by(self, user):
-        """Items the user owns: as a person, through their organisation, or through a group."""
-        person = Person.objects.filter(user_id=user.pk)
-        return self.filter(
-            Exists(ActionItem.owner_people.through.objects.filter(
-                actionitem_id=OuterRef("pk"), person__user_id=user.pk
-            ))
-            | Exists(ActionItem.owner_organisations.through.objects.filter(
-                actionitem_id=OuterRef("pk"),
-                organisation_id__in=person.exclude(organisation=None).values("organisation_id"),
-            ))
-            | Exists(ActionItem.owner_groups.through.objects.filter(
-                actionitem_id=OuterRef("pk"), group_id__in=user_group_ids(user)
-            ))
-        )  # fmt: skip
+        """Items the user owns (the rule lives in selectors, with its batch form)."""
+        from .selectors import action_items_owned_by
+
+        return action_items_owned_by(self, user)
 
     def visible_to(self, user):
         if user.is_secretariat:

@@ -2,7 +2,6 @@
 
 import datetime
 import zoneinfo
-from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Q
@@ -13,16 +12,14 @@ from django.utils.translation import gettext_lazy
 from .calendar import event_entry, meeting_entry, one_entry
 from .models import (
     ActionItem,
-    Comment,
     Consultation,
     Event,
     Meeting,
-    Membership,
-    NoCommentStatement,
     Person,
     parse_day_list,
 )
 from .reminders import Due, ReminderKind
+from .selectors import action_item_owners, audience_ids, consultation_responders
 
 CLOSED_NOTICE_WINDOW = datetime.timedelta(days=7)
 
@@ -70,24 +67,11 @@ class ConsultationReminders(ReminderKind):
         if not consultations:
             return
         ids = [c.pk for c in consultations]
-        members = defaultdict(set)
-        for group_id, person_id in Membership.objects.filter(
-            group_id__in={c.audience_id for c in consultations}
-        ).values_list("group_id", "person_id"):
-            members[group_id].add(person_id)
-        reachable = _with_email(set().union(*members.values()))
-        responded = set(
-            Comment.objects.filter(consultation_id__in=ids, withdrawn_at__isnull=True).values_list(
-                "consultation_id", "author_id"
-            )
-        ) | set(
-            NoCommentStatement.objects.filter(consultation_id__in=ids).values_list(
-                "consultation_id", "person_id"
-            )
-        )
+        members = _members_with_email({c.audience_id for c in consultations})
+        responded = consultation_responders(ids)
         tz = _zone()
         for consultation in consultations:
-            audience = members[consultation.audience_id] & reachable
+            audience = members.get(consultation.audience_id, set())
             if not consultation.is_open(now):
                 for person_id in audience:
                     yield Due(consultation, person_id, "closed", consultation.closes_at)
@@ -178,25 +162,8 @@ class ActionItemReminders(ReminderKind):
                 yield Due(item, person_id, milestone, moment)
 
     def _owners(self, item_ids):
-        """Each item's owners as people: named people, members of owner groups, and people
-        with an account in owner organisations. Three queries, whatever the number of items."""
-        through = ActionItem.owner_people.through
-        owners = defaultdict(set)
-        for item_id, person_id in through.objects.filter(actionitem_id__in=item_ids).values_list(
-            "actionitem_id", "person_id"
-        ):
-            owners[item_id].add(person_id)
-        groups = ActionItem.owner_groups.through.objects.filter(actionitem_id__in=item_ids)
-        for item_id, person_id in groups.values_list(
-            "actionitem_id", "group__memberships__person_id"
-        ):
-            if person_id:
-                owners[item_id].add(person_id)
-        orgs = ActionItem.owner_organisations.through.objects.filter(
-            actionitem_id__in=item_ids, organisation__people__user__isnull=False
-        )
-        for item_id, person_id in orgs.values_list("actionitem_id", "organisation__people__id"):
-            owners[item_id].add(person_id)
+        """Each item's owners who have an address."""
+        owners = action_item_owners(item_ids)
         reachable = _with_email(set().union(*owners.values())) if owners else set()
         return {item_id: people & reachable for item_id, people in owners.items()}
 
@@ -219,11 +186,7 @@ class ActionItemReminders(ReminderKind):
 
 def _members_with_email(group_ids) -> dict[int, set[int]]:
     """Group id → ids of its members who have an address (two queries)."""
-    members = defaultdict(set)
-    for group_id, person_id in Membership.objects.filter(group_id__in=group_ids).values_list(
-        "group_id", "person_id"
-    ):
-        members[group_id].add(person_id)
+    members = audience_ids(group_ids)
     reachable = _with_email(set().union(*members.values())) if members else set()
     return {group_id: people & reachable for group_id, people in members.items()}
 

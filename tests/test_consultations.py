@@ -499,3 +499,45 @@ def test_deadline_is_shown_in_the_readers_time_zone(client, consultation, gcg_me
         page = client.get(consultation.get_absolute_url()).content.decode()
     assert "until Monday 17 December 2018, 17:59:59 (America/New_York)" in page
     assert "left." in page
+
+
+def test_a_new_version_is_refused_while_members_comment_on_the_previous(consultation):
+    document = consultation.version.document
+    with pytest.raises(ConsultationError, match="Close that consultation first"):
+        consultations.version_publish(
+            document=document,
+            text=TEXT + "\nRevised.\n",
+            change_summary="",
+            at=CLOSES - datetime.timedelta(seconds=1),
+        )
+    consultation.version.refresh_from_db()
+    assert consultation.version.status == DocumentVersion.Status.SHARED
+    revised = consultations.version_publish(
+        document=document, text=TEXT + "\nRevised.\n", change_summary="", at=CLOSES
+    )
+    assert revised.number == 2
+
+
+def test_an_adopted_version_cannot_be_opened_again(consultation, gcg):
+    version = consultation.version
+    version.status = DocumentVersion.Status.ADOPTED
+    version.save()
+    later = CLOSES + datetime.timedelta(days=30)
+    with pytest.raises(ConsultationError, match="Adopted"):
+        consultations.consultation_open(version=version, audience=gcg, opens_at=later)
+
+
+def test_a_submission_key_never_returns_someone_elses_comment(consultation, gcg, member_person):
+    key = uuid.uuid4()
+    at = OPENS + datetime.timedelta(days=1)
+    mine = consultations.comment_submit(
+        consultation=consultation, author=member_person, paragraph="1", text="Mine.",
+        submission_key=key, at=at,
+    )  # fmt: skip
+    other = factories.MembershipFactory(group=gcg).person
+    with pytest.raises(ConsultationError, match="already used"):
+        consultations.comment_submit(
+            consultation=consultation, author=other, paragraph="1", text="Theirs.",
+            submission_key=key, at=at,
+        )  # fmt: skip
+    assert list(Comment.objects.values_list("text", flat=True)) == [mine.text]
