@@ -1,23 +1,21 @@
-"""The comment matrix of a consultation, as CSV and XLSX: one row per comment; and the
-streaming CSV writer other exports use.
+"""The comment matrix of a consultation, as CSV and XLSX: one row per comment.
 
 Both are written row by row from one database query (server-side cursor on PostgreSQL), so a
-consultation with 10,000 comments costs the same few queries and little memory.
+consultation with 10,000 comments costs the same few queries and little memory. Every cell
+goes through `spreadsheets`, which keeps members' text from running as a formula.
 """
 
-import csv
-import datetime
 import tempfile
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .models import Comment, Constituency, Consultation, Membership
+from .spreadsheets import csv_lines, xlsx_cell
 
 EXCERPT_LENGTH = 200
 CHUNK = 2000
@@ -83,25 +81,6 @@ def matrix_rows(consultation: Consultation):
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_lines(rows):
-    """CSV lines, one at a time, for a streaming response: UTF-8 with a BOM so that Excel
-    reads accents right; dates and times as ISO text."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow(
-            [value.isoformat(sep=" ") if isinstance(value, datetime.datetime)
-             else value.isoformat() if isinstance(value, datetime.date)
-             else value
-             for value in row]
-        )  # fmt: skip
-
-
 def matrix_csv(consultation: Consultation):
     return csv_lines(matrix_rows(consultation))
 
@@ -119,7 +98,7 @@ def matrix_xlsx(consultation: Consultation):
     rows = matrix_rows(consultation)
     header = []
     for value in next(rows):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = xlsx_cell(sheet, value)
         cell.font = bold
         cell.alignment = wrap
         header.append(cell)
@@ -127,7 +106,7 @@ def matrix_xlsx(consultation: Consultation):
     for row in rows:
         cells = []
         for (_header, _width, wraps), value in zip(COLUMNS, row, strict=True):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = xlsx_cell(sheet, value)
             cell.alignment = wrap if wraps else top
             if hasattr(value, "strftime"):
                 cell.number_format = "yyyy-mm-dd hh:mm"

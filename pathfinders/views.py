@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from coordination.access import require_secretariat
-from coordination.matrix import csv_lines
 from coordination.models import SubmissionStatus
 from coordination.public_forms import public_form_view
+from coordination.spreadsheets import csv_lines, xlsx_cell
 
 from . import regions, services, worldmap
 from .forms import InterestForm, StageForm, TriageForm
@@ -278,7 +278,7 @@ def board_xlsx(request):
     sheet = workbook.create_sheet("Pathfinders")
     sheet.freeze_panes = "A2"
     for row in _export_rows():
-        sheet.append(row)
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
     workbook.save(handle)
     handle.seek(0)
