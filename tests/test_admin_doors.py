@@ -41,6 +41,17 @@ def waiting_item(gcg):
     )
 
 
+@pytest.fixture
+def comment(gcg, gcg_member):
+    """A member's comment on paragraph 1, in an open consultation."""
+    version = factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text=TEXT)
+    consultation = consultations.consultation_open(version=version, audience=gcg)
+    comment = consultations.comment_submit(
+        consultation=consultation, author=gcg_member.person, paragraph="1", text="Clarify."
+    )
+    return comment
+
+
 def add_consultation(client, version, group, opens="2018-12-03", closes=("", "")):
     return client.post(
         reverse("admin:coordination_consultation_add"),
@@ -123,12 +134,7 @@ def test_a_draft_can_still_be_corrected_in_the_admin(client, officer, gcg):
     assert version.history.first().history_user == officer
 
 
-def test_a_disposition_given_in_the_admin_names_the_officer(client, officer, gcg, gcg_member):
-    version = factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text=TEXT)
-    consultation = consultations.consultation_open(version=version, audience=gcg)
-    comment = consultations.comment_submit(
-        consultation=consultation, author=gcg_member.person, paragraph="1", text="Clarify."
-    )
+def test_a_disposition_given_in_the_admin_names_the_officer(client, officer, comment):
     url = reverse("admin:coordination_comment_change", args=[comment.pk])
     data = change_page_data(client.get(url), disposition="accepted", reply="Done in v2.")
     data["text"] = "Words put in the member's mouth."
@@ -144,14 +150,7 @@ def test_a_disposition_given_in_the_admin_names_the_officer(client, officer, gcg
     assert comment.history.first().history_user == officer
 
 
-def test_a_disposition_pointing_nowhere_is_refused_next_to_its_field(
-    client, officer, gcg, gcg_member
-):
-    version = factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text=TEXT)
-    consultation = consultations.consultation_open(version=version, audience=gcg)
-    comment = consultations.comment_submit(
-        consultation=consultation, author=gcg_member.person, paragraph="1", text="Clarify."
-    )
+def test_a_disposition_pointing_nowhere_is_refused_next_to_its_field(client, officer, comment):
     url = reverse("admin:coordination_comment_change", args=[comment.pk])
     data = change_page_data(
         client.get(url), disposition="accepted", reply="See v2.", answered_in_paragraph="2"
@@ -166,13 +165,9 @@ def test_a_disposition_pointing_nowhere_is_refused_next_to_its_field(
 
 
 def test_comments_cannot_be_changed_or_disposed_from_the_consultation_inline(
-    client, officer, gcg, gcg_member
+    client, officer, comment
 ):
-    version = factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text=TEXT)
-    consultation = consultations.consultation_open(version=version, audience=gcg)
-    comment = consultations.comment_submit(
-        consultation=consultation, author=gcg_member.person, paragraph="1", text="Clarify."
-    )
+    consultation = comment.consultation
     url = reverse("admin:coordination_consultation_change", args=[consultation.pk])
     page = client.get(url)
     data = change_page_data(page)
