@@ -4,6 +4,7 @@ import re
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from coordination.models import Person
@@ -124,3 +125,35 @@ def test_repeated_wrong_passwords_pause_logins_with_a_clear_page(client, gcg_mem
     other = factories.UserFactory(email="other@example.org")
     response = client.post(reverse("login"), {"username": other.email, "password": PASSWORD})
     assert response.status_code == 302
+
+
+# --- behind the HTTPS proxy: every request comes from its address -----------------------------
+
+PROXY = "10.0.0.1"
+
+
+def client_behind_proxy(address: str, forged: str = "") -> Client:
+    """A browser at `address`, reaching the site through the one trusted proxy (which appends
+    the address it saw to whatever X-Forwarded-For the browser sent)."""
+    forwarded = f"{forged}, {address}" if forged else address
+    return Client(REMOTE_ADDR=PROXY, headers={"X-Forwarded-For": forwarded})
+
+
+def test_behind_the_proxy_an_attacker_guessing_passwords_does_not_lock_out_the_user(
+    gcg_member, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(settings.AXES_FAILURE_LIMIT + 1):
+        attacker = client_behind_proxy("203.0.113.66", forged=f"192.0.2.{i}")  # a new lie each time
+        response = attacker.post(reverse("login"), {"username": gcg_member.email, "password": "x"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    response = attacker.post(reverse("login"), {"username": gcg_member.email, "password": PASSWORD})
+    assert response.status_code == 429  # even the right password, from there
+
+    user = client_behind_proxy("198.51.100.7")
+    response = user.post(
+        reverse("login"), {"username": gcg_member.email, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("dashboard")
+    assert "My open action items" in response.content.decode()
