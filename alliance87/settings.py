@@ -209,3 +209,7 @@ PUBLIC_FORM_MIN_SECONDS = env.int("PUBLIC_FORM_MIN_SECONDS", default=3)
 PUBLIC_FORM_RATE_LIMIT = env.int("PUBLIC_FORM_RATE_LIMIT", default=5)  # per address and hour
 # Who hears of new public submissions (besides active staff with an address).
 SECRETARIAT_EMAIL = env("SECRETARIAT_EMAIL", default="")
+
+# Password reset: emails per account, and requests per address, in any hour.
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = env.int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", default=3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=10)
