@@ -190,6 +190,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while an address is locked out
     "coordination.backends.EmailBackend",
 ]
+# Reverse proxies in front of the app (0: clients connect directly). Behind N proxies, the client
+# is the address the outermost one saw, read from X-Forwarded-For (coordination.clients).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from
 # one address, that pair waits AXES_COOLOFF_MINUTES; a success resets the count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -198,12 +201,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, which holds the email
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "coordination.clients.client_ip"  # the real client behind the proxy
 AXES_VERBOSE = False
 
 # Public forms (pathfinder interest, partner application): anti-spam without third parties.
 PUBLIC_FORM_MIN_SECONDS = env.int("PUBLIC_FORM_MIN_SECONDS", default=3)
 PUBLIC_FORM_RATE_LIMIT = env.int("PUBLIC_FORM_RATE_LIMIT", default=5)  # per address and hour
-PUBLIC_FORM_PROXY_COUNT = env.int("PUBLIC_FORM_PROXY_COUNT", default=0)
 # Who hears of new public submissions (besides active staff with an address).
 SECRETARIAT_EMAIL = env("SECRETARIAT_EMAIL", default="")
+
+# Password reset: emails per account, and requests per address, in any hour.
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = env.int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", default=3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=10)

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from actiongroups import views as actiongroup_views
+from coordination import views as coordination_views
 from pathfinders import views as pathfinder_views
 
 admin.site.site_header = _("Alliance 8.7 Secretariat")
@@ -11,6 +12,11 @@ admin.site.index_title = _("Coordination records")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(  # before Django's own, which it replaces
+        "accounts/password_reset/",
+        coordination_views.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("pathfinders/", include("pathfinders.urls")),

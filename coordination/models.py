@@ -1413,3 +1413,26 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.milestone} → {self.recipient}"
+
+
+class PasswordResetRequest(models.Model):
+    """A password-reset request that was let through, kept for an hour to count the next ones
+    (coordination.password_resets): per account, so no one is flooded with emails, and per
+    address, so no one can try many accounts. In the database, so every process counts alike."""
+
+    email = models.EmailField(_("email"))  # as Django compares it: normalised and case-folded
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("password-reset request")
+        verbose_name_plural = _("password-reset requests")
+        indexes = [
+            # used by the throttle's two counts over the last hour, and by its clean-up
+            models.Index(fields=["email", "requested_at"], name="password_reset_by_email"),
+            models.Index(fields=["ip_address", "requested_at"], name="password_reset_by_address"),
+            models.Index(fields=["requested_at"], name="password_reset_by_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} from {self.ip_address} at {self.requested_at:%Y-%m-%d %H:%M}"

@@ -17,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .clients import client_ip
+
 FORM_SALT = "alliance87.public-form"
 
 
@@ -59,16 +61,6 @@ class PublicForm(forms.Form):
         if seconds < settings.PUBLIC_FORM_MIN_SECONDS:
             return f"filled in {seconds:.1f} s"
         return ""
-
-
-def client_address(request) -> str | None:
-    """The client's address; behind a proxy, the last address the proxy added."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.PUBLIC_FORM_PROXY_COUNT and forwarded:
-        parts = [p.strip() for p in forwarded.split(",") if p.strip()]
-        if len(parts) >= settings.PUBLIC_FORM_PROXY_COUNT:
-            return parts[-settings.PUBLIC_FORM_PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR")
 
 
 def is_rate_limited(address: str | None) -> bool:
@@ -114,7 +106,7 @@ def public_submission_save(*, form, ip_address: str | None):
 def public_form_view(request, *, form_class, submit, template: str, done: str):
     """A public form page: refuses floods with a 429 page, keeps what was typed on errors."""
     if request.method == "POST":
-        address = client_address(request)
+        address = client_ip(request)
         if is_rate_limited(address):
             return render(request, "coordination/rate_limited.html", status=429)
         form = form_class(request.POST)

@@ -3,13 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import access
+from .clients import client_ip
 from .forms import ActionItemFilterForm, ActionItemStatusForm
 from .models import (
     ActionItem,
@@ -21,6 +22,7 @@ from .models import (
     Event,
     Meeting,
 )
+from .password_resets import ResetLimit, password_reset_throttle
 from .services import ActionItemError, action_item_set_status
 
 PAGE_SIZE = 50
@@ -293,3 +295,19 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     post_reset_login = True
     post_reset_login_backend = "coordination.backends.EmailBackend"
     success_url = reverse_lazy("dashboard")
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page within the limits of coordination.password_resets. Past the account's
+    limit the page answers as it does for an unknown email and sends nothing, so it tells no one
+    whether the account exists; past the address's limit it asks the client to wait."""
+
+    def form_valid(self, form):
+        limit = password_reset_throttle(
+            email=form.cleaned_data["email"], ip_address=client_ip(self.request)
+        )
+        if limit is ResetLimit.ADDRESS:
+            return render(self.request, "registration/password_reset_throttled.html", status=429)
+        if limit is ResetLimit.ACCOUNT:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

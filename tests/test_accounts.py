@@ -1,9 +1,11 @@
 """Login, logout, password change and reset, and the invitation that ends on the dashboard."""
 
+import datetime
 import re
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from coordination.models import Person
@@ -124,3 +126,95 @@ def test_repeated_wrong_passwords_pause_logins_with_a_clear_page(client, gcg_mem
     other = factories.UserFactory(email="other@example.org")
     response = client.post(reverse("login"), {"username": other.email, "password": PASSWORD})
     assert response.status_code == 302
+
+
+# --- behind the HTTPS proxy: every request comes from its address -----------------------------
+
+PROXY = "10.0.0.1"
+
+
+def client_behind_proxy(address: str, forged: str = "") -> Client:
+    """A browser at `address`, reaching the site through the one trusted proxy (which appends
+    the address it saw to whatever X-Forwarded-For the browser sent)."""
+    forwarded = f"{forged}, {address}" if forged else address
+    return Client(REMOTE_ADDR=PROXY, headers={"X-Forwarded-For": forwarded})
+
+
+def test_behind_the_proxy_an_attacker_guessing_passwords_does_not_lock_out_the_user(
+    gcg_member, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(settings.AXES_FAILURE_LIMIT + 1):
+        attacker = client_behind_proxy("203.0.113.66", forged=f"192.0.2.{i}")  # a new lie each time
+        response = attacker.post(reverse("login"), {"username": gcg_member.email, "password": "x"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    response = attacker.post(reverse("login"), {"username": gcg_member.email, "password": PASSWORD})
+    assert response.status_code == 429  # even the right password, from there
+
+    user = client_behind_proxy("198.51.100.7")
+    response = user.post(
+        reverse("login"), {"username": gcg_member.email, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("dashboard")
+    assert "My open action items" in response.content.decode()
+
+
+# --- password reset: a limit per account and per address -------------------------------------
+
+NOW = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def reset_limits(settings):
+    settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
+
+
+def reset(browser: Client, email: str):
+    return browser.post(reverse("password_reset"), {"email": email})
+
+
+def test_twenty_reset_requests_for_one_account_send_three_emails_and_reveal_nothing(
+    gcg_member, reset_limits, mailoutbox
+):
+    responses = [
+        reset(Client(REMOTE_ADDR=f"198.51.100.{i}"), email)
+        for i, email in enumerate([gcg_member.email, gcg_member.email.upper()] * 10)
+    ]
+    assert len(mailoutbox) == 3
+    assert {m.to[0] for m in mailoutbox} == {gcg_member.email}
+    unknown = reset(Client(REMOTE_ADDR="198.51.100.99"), "nobody@example.org")
+    answers = {(r.status_code, r["Location"]) for r in [*responses, unknown]}
+    assert answers == {(302, reverse("password_reset_done"))}  # as for an unknown email
+
+
+def test_the_account_limit_leaves_other_accounts_alone_and_ends_after_an_hour(
+    gcg_member, reset_limits, mailoutbox
+):
+    other = factories.UserFactory(email="other@example.org")
+    with time_machine.travel(NOW, tick=False):
+        for i in range(5):
+            reset(Client(REMOTE_ADDR=f"198.51.100.{i}"), gcg_member.email)
+        reset(Client(REMOTE_ADDR="198.51.100.50"), other.email)
+    assert [m.to for m in mailoutbox] == [[gcg_member.email]] * 3 + [[other.email]]
+
+    with time_machine.travel(NOW + datetime.timedelta(hours=1, minutes=1), tick=False):
+        reset(Client(REMOTE_ADDR="198.51.100.1"), gcg_member.email)
+    assert len(mailoutbox) == 5
+
+
+def test_behind_the_proxy_one_address_trying_many_accounts_is_asked_to_wait_alone(
+    gcg_member, reset_limits, settings, mailoutbox
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    prober = client_behind_proxy("203.0.113.66")
+    for i in range(10):
+        assert reset(prober, f"guess{i}@example.org").status_code == 302
+    response = reset(prober, gcg_member.email)
+    assert response.status_code == 429
+    assert "Please wait a little" in response.content.decode()
+    assert mailoutbox == []
+
+    assert reset(client_behind_proxy("198.51.100.7"), gcg_member.email).status_code == 302
+    assert [m.to for m in mailoutbox] == [[gcg_member.email]]

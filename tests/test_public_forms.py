@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import signing
+from django.test import Client
 from django.urls import reverse
 
 from actiongroups.models import PartnerApplication
@@ -255,3 +256,24 @@ def test_members_cannot_triage(client, gcg_member):
     assert triage(client, submission, "accept").status_code == 403
     submission.refresh_from_db()
     assert submission.status == "new"
+
+
+def post_via_proxy(sender: str, n: int, forged: str = ""):
+    """The n-th form from `sender`, through the one trusted proxy (10.0.0.1)."""
+    forwarded = f"{forged}, {sender}" if forged else sender
+    data = interest(form_token=token(key=f"6e1b2f9a-0c44-4d33-9d7e-6d2f0d6f{n:04d}"))
+    with time_machine.travel(NOW, tick=False):
+        proxied = Client(REMOTE_ADDR="10.0.0.1", headers={"X-Forwarded-For": forwarded})
+        return proxied.post(reverse("interest_form"), data)
+
+
+def test_behind_the_proxy_the_rate_limit_counts_each_sender_not_the_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.PUBLIC_FORM_RATE_LIMIT = 3
+    for n in range(3):
+        assert post_via_proxy("203.0.113.7", n).status_code == 302
+    flood = post_via_proxy("203.0.113.7", 3, forged="192.0.2.1")  # an invented address, ignored
+    assert flood.status_code == 429
+    assert post_via_proxy("198.51.100.9", 4).status_code == 302  # someone else, same proxy
+    senders = InterestSubmission.objects.values_list("ip_address", flat=True)
+    assert sorted(senders) == ["198.51.100.9"] + ["203.0.113.7"] * 3
