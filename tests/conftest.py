@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.utils import timezone, translation
 
 from tests import factories
 
@@ -40,6 +41,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (runs in CI)"))
         if "browser" in item.keywords and not os.path.exists(CHROMIUM):
             item.add_marker(pytest.mark.skip(reason=f"needs {CHROMIUM} (runs in CI)"))
+
+
+@pytest.fixture(autouse=True)
+def _nothing_stays_activated():
+    """A time zone or language left active by a test (or by a request it made) would be the
+    next test's: its "today" would depend on the order and the hour. Each test ends as it began."""
+    yield
+    zone, language = timezone.get_current_timezone_name(), translation.get_language()
+    timezone.deactivate()
+    translation.deactivate()  # so that one leak fails one test, not every one after it
+    if (zone, language) != (settings.TIME_ZONE, settings.LANGUAGE_CODE):
+        pytest.fail(
+            f"The test left time zone {zone!r} and language {language!r} active "
+            f"(expected {settings.TIME_ZONE!r} and {settings.LANGUAGE_CODE!r})."
+        )
 
 
 @pytest.fixture(autouse=True)
