@@ -1,4 +1,5 @@
-"""Tests pass at any hour: a request leaves no time zone or language behind it."""
+"""Tests pass at any hour: a request leaves no time zone or language behind it, and the tests
+that read the date hold under a clock set to 00:30 UTC (`make test-clock`)."""
 
 import csv
 import datetime
@@ -6,6 +7,7 @@ import io
 import zoneinfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,6 +15,7 @@ from django.utils import timezone, translation
 from coordination import consultations
 from coordination.models import Comment
 from tests import factories
+from tests.conftest import TEST_CLOCK
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +69,13 @@ def test_a_streamed_export_is_written_in_the_readers_zone_and_language(client, g
     assert rows[1][9] == "2030-01-09 22:00:00"  # 03:00 UTC, the evening before in New York
     assert timezone.get_current_timezone_name() == settings.TIME_ZONE
     assert translation.get_language() == settings.LANGUAGE_CODE
+
+
+@pytest.mark.skipif(not TEST_CLOCK, reason="only under TEST_CLOCK (make test-clock)")
+def test_the_clock_starts_each_test_at_the_set_time_and_a_tests_own_travel_wins(clock_start):
+    now = timezone.now()
+    assert datetime.timedelta(0) <= now - clock_start < datetime.timedelta(minutes=1)
+    own = datetime.datetime(2018, 11, 28, 17, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(own, tick=False):
+        assert timezone.now() == own
+    assert timezone.now() - now < datetime.timedelta(minutes=1)  # back on the set clock
