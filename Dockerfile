@@ -1,9 +1,10 @@
 # The web, worker and beat image of docker-compose.yml.
-FROM python:3.11-slim-bookworm
+FROM python:3.11.15-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-COPY pyproject.toml README.md ./
-RUN pip install --no-cache-dir -e . && useradd --create-home alliance87
+# Exactly the locked packages, each checked against its hash (`make lock` writes the lock).
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock && useradd --create-home alliance87
 COPY . .
 # Static files are collected at build time and served by whitenoise.
 RUN SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --noinput

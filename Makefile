@@ -5,16 +5,38 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Tests run with DEBUG off, as production does; this key exists only for them.
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
+# The locks: every package pinned with its hashes, for Python 3.11 on any platform.
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+UV_VERSION := 0.13.9
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock"
 
-.PHONY: install demo test lint migrations-check bench reminders clean
+.PHONY: install lock demo test test-clock lint migrations-check bench reminders clean
 
-$(STAMP): pyproject.toml
+# Installs exactly what the lock says (again whenever it changes); pip check fails when
+# pyproject.toml asks for a package the lock does not have yet.
+$(STAMP): $(TEST_LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q --require-hashes -r $(TEST_LOCK)
+	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m pip check || { echo "$(TEST_LOCK) is behind pyproject.toml: run make lock"; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Makes the locks again from pyproject.toml. Pins already in a lock are kept where
+# pyproject.toml allows them (`make lock LOCK_ARGS=--upgrade` moves every package to its newest
+# version); a lock left with merge conflict markers is made anew. The test lock is constrained
+# by the runtime lock, so tests run on the versions production installs.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
+	for lock in $(LOCK) $(TEST_LOCK); do \
+	  if grep -qsE '^(<<<<<<<|=======|>>>>>>>)' $$lock; then rm $$lock; fi; \
+	done
+	$(UV_COMPILE) $(LOCK_ARGS) -o $(LOCK)
+	$(UV_COMPILE) $(LOCK_ARGS) --extra test --constraint $(LOCK) -o $(TEST_LOCK)
 
 demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -33,8 +55,15 @@ lint: install
 migrations-check: install
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+# In a random order (pytest-randomly prints its seed: -p randomly --randomly-seed=N replays it).
 test: lint migrations-check
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite again with every test starting at 00:30 UTC today, when New York still has
+# yesterday's date. Browser and PostgreSQL-only tests keep the real clock, so they are left out.
+test-clock: install
+	TEST_CLOCK=00:30 $(TEST_ENV) $(BIN)/python -m pytest -m "not browser and not postgres" \
+		$(PYTEST_ARGS)
 
 # Benchmarks (not timed tests): the comment matrix of 10,000 comments; a reminder sweep over
 # 100,000 action items and 10,000 people.

@@ -5,11 +5,14 @@ missing SECRET_KEY stops the app unless DEBUG is on.
 """
 
 import datetime
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from alliance87.sentry import sentry_init
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "coordination.middleware.language_reset",  # around LocaleMiddleware, which never resets
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,6 +139,20 @@ DEFAULT_FROM_EMAIL = env(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+
+def admins_from(value: str) -> list[tuple[str, str]]:
+    """ADMINS as an email header writes it: "Ana Ops <ana@example.org>, ops@example.org"."""
+    admins = []
+    for name, address in getaddresses([value]):
+        if "@" not in address:
+            raise ImproperlyConfigured(f"ADMINS: {address or value!r} is not an email address.")
+        admins.append((name or address, address))
+    return admins
+
+
+# Who receives the site's errors by email (with DEBUG off): Django's mail_admins.
+ADMINS = admins_from(env("ADMINS", default=""))
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -182,9 +200,31 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "loggers": {
+        # Replaces Django's default, which mails every error of "django" (and so would mail
+        # a failed request twice): to the console through the root logger only.
+        "django": {"handlers": [], "level": "INFO"},
+        # A request that failed (500): its traceback to ADMINS (the handler takes errors only).
+        "django.request": {"handlers": ["mail_admins"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Errors of the site and of the Celery tasks also go to Sentry when SENTRY_DSN is set.
+sentry_init(
+    dsn=env("SENTRY_DSN", default=""),
+    environment=env("SENTRY_ENVIRONMENT", default=""),
+    release=env("SENTRY_RELEASE", default=""),
+)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while an address is locked out

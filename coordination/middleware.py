@@ -1,6 +1,15 @@
+"""The reader's time zone and language hold for their own request only.
+
+Django keeps the active time zone and language per thread: whatever one request activates, the
+next request served by the same thread (or the next test) would start in, unless it is put
+back. Responses streamed after the view returns (the CSV exports) are written in the reader's
+zone and language all the same: each chunk is made with them active.
+"""
+
 import zoneinfo
 
-from django.utils import timezone
+from django.http import FileResponse
+from django.utils import timezone, translation
 
 
 def user_time_zone(get_response):
@@ -8,10 +17,47 @@ def user_time_zone(get_response):
 
     def middleware(request):
         user = getattr(request, "user", None)
+        zone = None
         if user is not None and user.is_authenticated and user.time_zone:
-            timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+            zone = zoneinfo.ZoneInfo(user.time_zone)
+            timezone.activate(zone)
         else:
             timezone.deactivate()
-        return get_response(request)
+        try:
+            response = get_response(request)
+        finally:
+            timezone.deactivate()
+        return _streamed_in(response, zone, translation.get_language())
 
     return middleware
+
+
+def language_reset(get_response):
+    """LocaleMiddleware activates the request's language and leaves it active: placed before
+    it, this puts the default language back once the response is made."""
+
+    def middleware(request):
+        try:
+            return get_response(request)
+        finally:
+            translation.deactivate()
+
+    return middleware
+
+
+def _streamed_in(response, zone, language):
+    # A file is sent as it is (and may go through the server's sendfile): nothing to wrap.
+    if not response.streaming or response.is_async or isinstance(response, FileResponse):
+        return response
+    response.streaming_content = _chunks_in(response.streaming_content, zone, language)
+    return response
+
+
+def _chunks_in(chunks, zone, language):
+    chunks = iter(chunks)
+    while True:
+        with timezone.override(zone), translation.override(language):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk

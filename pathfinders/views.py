@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -251,7 +252,7 @@ def _export_rows():
             c.country.code,
             regions.region_of(c.country.code),
             c.get_stage_display(),
-            c.stage_changed_at.date(),
+            timezone.localdate(c.stage_changed_at),  # the reader's date, not UTC's
             c.request_received_on,
             ", ".join(c.focus_areas),
             str(c.focal_point or ""),

@@ -1,19 +1,24 @@
-"""The cast of the tests, and the rules for tests that need real services.
+"""The cast of the tests, the rules for tests that need real services, and the clock.
 
 In CI (CI=true) the suite must run on PostgreSQL with Chromium present: a missing service
-stops the run with a clear message instead of skipping.
+stops the run with a clear message instead of skipping. With TEST_CLOCK=HH:MM (`make
+test-clock`, which CI runs too) every test starts at that time, UTC, of today.
 """
 
+import datetime
 import os
 import shutil
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.utils import timezone, translation
 
 from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = "/usr/bin/chromium"
+TEST_CLOCK = os.environ.get("TEST_CLOCK", "")
 
 
 def _is_postgres() -> bool:
@@ -40,6 +45,46 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (runs in CI)"))
         if "browser" in item.keywords and not os.path.exists(CHROMIUM):
             item.add_marker(pytest.mark.skip(reason=f"needs {CHROMIUM} (runs in CI)"))
+
+
+@pytest.fixture(scope="session")
+def clock_start() -> datetime.datetime | None:
+    """Today (UTC, as the run began) at TEST_CLOCK; None without it."""
+    if not TEST_CLOCK:
+        return None
+    hour, minute = (int(part) for part in TEST_CLOCK.split(":"))
+    today = datetime.datetime.now(datetime.UTC).date()
+    return datetime.datetime.combine(today, datetime.time(hour, minute), tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _test_clock(request, clock_start):
+    """Each test starts at the set time and the clock runs on: at 00:30 UTC Geneva has the same
+    date, New York still yesterday's. A test that travels itself keeps its own time (time-machine
+    nests). Tests of real services keep the real clock: a worker, a server or a browser in
+    another process would not share the fake one."""
+    if clock_start is None or any(
+        request.node.get_closest_marker(name) for name in ("postgres", "browser")
+    ):
+        yield
+        return
+    with time_machine.travel(clock_start, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _nothing_stays_activated():
+    """A time zone or language left active by a test (or by a request it made) would be the
+    next test's: its "today" would depend on the order and the hour. Each test ends as it began."""
+    yield
+    zone, language = timezone.get_current_timezone_name(), translation.get_language()
+    timezone.deactivate()
+    translation.deactivate()  # so that one leak fails one test, not every one after it
+    if (zone, language) != (settings.TIME_ZONE, settings.LANGUAGE_CODE):
+        pytest.fail(
+            f"The test left time zone {zone!r} and language {language!r} active "
+            f"(expected {settings.TIME_ZONE!r} and {settings.LANGUAGE_CODE!r})."
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -64,6 +64,10 @@ def test_the_board_counts_by_stage_region_and_quarter_and_exports(client, demo):
         status="planned",
         starts_on=datetime.date(2019, 5, 14),
     )
+    # Half past midnight in Geneva, still the day before in UTC.
+    PathfinderCountry.objects.filter(country="MG").update(
+        stage_changed_at=datetime.datetime(2019, 3, 1, 23, 30, tzinfo=datetime.UTC)
+    )
     client.force_login(demo["secretariat"])
     page = client.get(reverse("pathfinder_board")).content.decode()
     assert "National workshop planned" in page and "Africa" in page
@@ -74,7 +78,7 @@ def test_the_board_counts_by_stage_region_and_quarter_and_exports(client, demo):
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:4] == ["Country", "ISO code", "Region", "Stage"]
     madagascar = next(r for r in rows if r[1] == "MG")
-    assert madagascar[2:4] == ["Africa", "Workshop held"]
+    assert madagascar[2:5] == ["Africa", "Workshop held", "2019-03-02"]
     assert madagascar[9] == "1"  # workshops held
     xlsx = client.get(reverse("pathfinder_board_xlsx"))
     assert xlsx.status_code == 200

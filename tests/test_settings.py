@@ -45,6 +45,28 @@ def test_production_settings_pass_check_deploy(tmp_path):
     assert "no issues" in result.stdout
 
 
+def test_admins_and_sentry_come_from_the_environment(tmp_path):
+    """Settings read ADMINS and turn Sentry on with SENTRY_DSN (a DSN on this machine: nothing
+    is sent, no error happens); check --deploy stays clean with them."""
+    env = {
+        **PRODUCTION,
+        "ADMINS": "Ana Ops <ana@example.org>, ops@example.org",
+        "SENTRY_DSN": "http://public@127.0.0.1:9/1",
+        "SENTRY_ENVIRONMENT": "staging",
+    }
+    code = (
+        "import sentry_sdk; from django.conf import settings; client = sentry_sdk.get_client(); "
+        "print(settings.ADMINS, client.is_active(), client.options['environment'])"
+    )
+    result = manage("shell", "--verbosity", "0", "-c", code, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "[('Ana Ops', 'ana@example.org'), ('ops@example.org', 'ops@example.org')] True staging"
+    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_without_a_secret_key_production_refuses_to_start(tmp_path):
     result = manage("check", env={**PRODUCTION, "SECRET_KEY": ""}, tmp_path=tmp_path)
     assert result.returncode != 0
