@@ -121,7 +121,7 @@ def meeting_detail(request, pk):
         m.number: m
         for m in Meeting.objects.filter(
             group=meeting.group, number__in=[meeting.number - 1, meeting.number + 1]
-        )
+        ).select_related("group")
     }
     return render(
         request,

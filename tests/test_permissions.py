@@ -4,11 +4,27 @@ The chair of the Supply Chain Action Group is not in the GCG: for GCG papers the
 "member of another group". 404 (not 403) for objects outside one's groups: no leak that they exist.
 """
 
+import importlib
+from types import SimpleNamespace
+
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group as AuthGroup
+from django.db import connection
 from django.urls import reverse
 
-from coordination.models import ActionItem, Comment, Consultation, Document
-from pathfinders.models import PathfinderCountry
+from coordination import selectors
+from coordination.models import (
+    SECRETARIAT_GROUP,
+    ActionItem,
+    Comment,
+    Consultation,
+    Document,
+    User,
+)
+from coordination.services import public_submission_notify
+from pathfinders.models import InterestSubmission, PathfinderCountry
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +176,60 @@ def test_posts_of_the_consultation_cycle_are_refused_to_outsiders(client, demo):
         assert client.post(url, data).status_code in (403, 404), url
     assert not consultation.comments.exists()
     assert not consultation.no_comment_statements.exists()
+
+
+def test_staff_status_alone_gives_no_secretariat_power(client, demo, staff_without_permissions):
+    country = PathfinderCountry.objects.get(country="MG")
+    client.force_login(staff_without_permissions)
+    response = client.post(
+        reverse("pathfinder_stage", args=["MG"]), {"stage": "withdrawn", "note": "x"}
+    )
+    assert response.status_code == 403
+    country.refresh_from_db()
+    assert country.stage != "withdrawn"
+    admin = client.get(reverse("admin:index")).content.decode()
+    assert "You don’t have permission to view or edit anything." in admin
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert reverse("pathfinder_board") not in dashboard  # no “Pipeline” in the navigation
+    assert reverse("admin:index") in dashboard  # but the admin's door
+
+
+def test_the_secretariat_is_who_holds_the_permission(
+    demo, secretariat, staff_without_permissions, secretariat_by_permission
+):
+    holders = {u for u in User.objects.all() if u.is_secretariat}
+    assert holders == set(selectors.secretariat_users())
+    assert holders == {demo["secretariat"], secretariat, secretariat_by_permission}
+    assert demo["secretariat"].groups.filter(name=SECRETARIAT_GROUP).exists()
+    secretariat_by_permission.is_active = False
+    secretariat_by_permission.save()
+    assert secretariat_by_permission not in selectors.secretariat_users()
+
+
+def test_public_submissions_are_told_to_the_secretariat_not_to_staff(
+    demo, staff_without_permissions, secretariat_by_permission, mailoutbox, settings
+):
+    settings.SECRETARIAT_EMAIL = ""
+    public_submission_notify(
+        submission=InterestSubmission.objects.get(country="GH"),
+        confirmation_template="pathfinders/email/interest_confirmation.txt",
+        subject="Thank you",
+        secretariat_subject="To triage",
+        triage_path="/pathfinders/triage/",
+    )
+    notice = next(m for m in mailoutbox if m.subject == "To triage")
+    assert notice.to == sorted([demo["secretariat"].email, secretariat_by_permission.email])
+
+
+def test_the_migration_gives_the_group_the_permission_and_puts_the_staff_of_the_day_in_it(db):
+    """Until the migration, staff status gave the secretariat's powers: who had them keeps them."""
+    migration = importlib.import_module("coordination.migrations.0002_secretariat_permission")
+    AuthGroup.objects.filter(name=SECRETARIAT_GROUP).delete()
+    officer = factories.UserFactory(is_staff=True)
+    member = factories.UserFactory()
+    migration.secretariat_group_create(django_apps, SimpleNamespace(connection=connection))
+    group = AuthGroup.objects.get(name=SECRETARIAT_GROUP)
+    assert [p.codename for p in group.permissions.all()] == ["act_as_secretariat"]
+    assert list(group.user_set.all()) == [officer]
+    assert User.objects.get(pk=officer.pk).is_secretariat
+    assert not User.objects.get(pk=member.pk).is_secretariat
