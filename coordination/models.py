@@ -132,6 +132,17 @@ class User(AbstractUser):
         """Never staff status: Django caches the permissions on this object (two queries once)."""
         return self.is_active and self.has_perm(SECRETARIAT_PERMISSION)
 
+    @cached_property
+    def has_membership(self) -> bool:
+        """Belongs to at least one group, through their person."""
+        return Membership.objects.filter(person__user_id=self.pk).exists()
+
+    @property
+    def can_see_members_pages(self) -> bool:
+        """Meetings, documents, action items, events, action groups, pathfinder countries.
+        An account without a membership has its dashboard, its preferences and the public pages."""
+        return self.is_secretariat or self.has_membership
+
 
 class Constituency(models.TextChoices):
     GOVERNMENT = "government", _("Government")

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from coordination.access import require_secretariat
+from coordination import selectors
+from coordination.access import require_member, require_secretariat
 from coordination.matrix import csv_lines
 from coordination.models import SubmissionStatus
 from coordination.public_forms import public_form_view
@@ -35,8 +36,11 @@ def _by_stage(countries):
 
 @login_required
 def pathfinder_list(request):
+    require_member(request.user)
     countries = list(
-        pathfinder_queryset().annotate(workshop_count=Count("workshops")).order_by("country")
+        selectors.pathfinders_visible_to(request.user, PathfinderCountry.objects.all())
+        .annotate(workshop_count=Count("workshops"))
+        .order_by("country")
     )
     countries.sort(key=lambda c: c.country.name)
     stages = [(label, members) for _value, label, members in _by_stage(countries)]
@@ -47,13 +51,20 @@ def pathfinder_list(request):
 
 @login_required
 def pathfinder_detail(request, code):
+    user = request.user
+    require_member(user)
+    report_visible = Exists(
+        selectors.annexes_visible_to(user).filter(pk=OuterRef("report_annex_id"))
+    )
     country = get_object_or_404(
-        pathfinder_queryset()
+        selectors.pathfinders_visible_to(user, pathfinder_queryset())
         .select_related("resident_coordinator__organisation", "roadmap__document")
         .prefetch_related(
             Prefetch(
                 "workshops",
-                queryset=NationalWorkshop.objects.select_related("report_annex__meeting"),
+                queryset=NationalWorkshop.objects.select_related(
+                    "report_annex__meeting__group"
+                ).annotate(report_visible=report_visible),
             ),
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
         ),
@@ -61,11 +72,21 @@ def pathfinder_detail(request, code):
     )
     form = (
         StageForm(initial={"stage": country.stage, "is_public": country.is_public})
-        if request.user.is_secretariat
+        if user.is_secretariat
         else None
     )
     return render(
-        request, "pathfinders/pathfinder_detail.html", {"country": country, "stage_form": form}
+        request,
+        "pathfinders/pathfinder_detail.html",
+        {
+            "country": country,
+            "stage_form": form,
+            "internals": selectors.sees_pipeline_internals(user),
+            # the report annex only for those who may see its meeting (its title included)
+            "workshops": [
+                (w, w.report_annex if w.report_visible else None) for w in country.workshops.all()
+            ],
+        },
     )
 
 

@@ -98,6 +98,12 @@ def staff_without_permissions(db):
 
 
 @pytest.fixture
+def no_membership(db):
+    """Signed in, with no person and no membership."""
+    return factories.UserFactory(email="nobody@example.org")
+
+
+@pytest.fixture
 def gcg_member(gcg):
     user = factories.UserFactory(email="member@example.org")
     factories.MembershipFactory(person__user=user, person__email=user.email, group=gcg)

@@ -4,6 +4,7 @@ The chair of the Supply Chain Action Group is not in the GCG: for GCG papers the
 "member of another group". 404 (not 403) for objects outside one's groups: no leak that they exist.
 """
 
+import datetime
 import importlib
 from types import SimpleNamespace
 
@@ -20,6 +21,8 @@ from coordination.models import (
     Comment,
     Consultation,
     Document,
+    Event,
+    Person,
     User,
 )
 from coordination.services import public_submission_notify
@@ -233,3 +236,69 @@ def test_the_migration_gives_the_group_the_permission_and_puts_the_staff_of_the_
     assert list(group.user_set.all()) == [officer]
     assert User.objects.get(pk=officer.pk).is_secretariat
     assert not User.objects.get(pk=member.pk).is_secretariat
+
+
+def test_an_account_without_membership_has_its_dashboard_and_nothing_else(client, no_membership):
+    client.force_login(no_membership)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Your account is not part of any group yet" in page
+    assert reverse("meeting_list") not in page
+    assert reverse("event_list") not in page
+    assert reverse("pathfinder_public") in page
+    for name in ("meeting_list", "event_list", "pathfinder_list", "action_group_list"):
+        assert client.get(reverse(name)).status_code == 403, name
+
+
+def test_events_are_seen_by_the_groups_they_are_told_to(client, demo):
+    Event.objects.create(title="Open day for every member", starts_on=datetime.date(2031, 5, 1))
+    url = reverse("event_list")
+    client.force_login(demo["chair"])  # the GCG's events are not for the Supply Chain chair
+    page = client.get(url).content.decode()
+    assert "Open day for every member" in page
+    assert "High Level Political Forum" not in page
+    client.force_login(demo["member"])
+    page = client.get(url).content.decode()
+    assert "Open day for every member" in page
+    assert "High Level Political Forum" in page
+
+
+def test_pathfinder_pages_show_members_no_contacts_notes_or_annexes_of_other_groups(client, demo):
+    country = PathfinderCountry.objects.get(country="MG")
+    country.focal_point = Person.objects.create(
+        full_name="Ravo Rakoto", position="Director", email="ravo@example.mg"
+    )
+    country.notes = "Call the office of the minister first."
+    country.save()
+    PathfinderCountry.objects.filter(country="PE").update(is_public=False)
+    annex = country.workshops.get(report_annex__isnull=False).report_annex
+
+    client.force_login(demo["chair"])  # cannot see the GCG meeting that holds the report
+    page = client.get(country.get_absolute_url()).content.decode()
+    assert annex.title not in page
+    assert "Ravo Rakoto" not in page and "ravo@example.mg" not in page
+    assert "office of the minister" not in page
+    assert "Peru" not in client.get(reverse("pathfinder_list")).content.decode()
+    assert client.get(reverse("pathfinder_detail", args=["PE"])).status_code == 404
+
+    client.force_login(demo["member"])  # in the GCG: the report's title, still no contacts
+    page = client.get(country.get_absolute_url()).content.decode()
+    assert annex.title in page
+    assert "Ravo Rakoto" not in page and "office of the minister" not in page
+
+    client.force_login(demo["secretariat"])
+    page = client.get(country.get_absolute_url()).content.decode()
+    assert "Ravo Rakoto" in page and "ravo@example.mg" in page
+    assert "office of the minister" in page
+    assert "Peru" in client.get(reverse("pathfinder_list")).content.decode()
+
+
+def test_an_action_groups_members_are_listed_to_its_members_and_the_secretariat(client, demo):
+    url = reverse("action_group_detail", args=["supply-chains"])
+    chair_name = Person.objects.get(user=demo["chair"]).full_name
+    client.force_login(demo["member"])  # not in the Supply Chain Action Group
+    page = client.get(url).content.decode()
+    assert "Chaired by ILO" in page
+    assert chair_name not in page
+    for user in (demo["chair"], demo["secretariat"]):
+        client.force_login(user)
+        assert chair_name in client.get(url).content.decode()

@@ -98,7 +98,10 @@ def add_rows(*, gcg, user, n):
     )
     codes = COUNTRIES[: min(n, len(COUNTRIES))]
     for code in codes:
-        country, created = PathfinderCountry.objects.get_or_create(country=code)
+        country, created = PathfinderCountry.objects.get_or_create(
+            country=code,
+            defaults={"is_public": True},  # members read the public countries
+        )
         NationalWorkshop.objects.create(country=country, tentative_period="2019")
         StageChange.objects.create(country=country, to_stage="interest", changed_by=user)
     for i in range(min(n, 20)):
@@ -171,8 +174,9 @@ def pages(first, staff):
 
 
 # The most queries any page may run: session, user, the user's permissions (two queries, kept
-# on the user object by Django for the rest of the request), and the page's own few.
-MAX_QUERIES = 15
+# on the user object by Django for the rest of the request), whether they belong to a group
+# (one, kept likewise), and the page's own few.
+MAX_QUERIES = 16
 
 
 def measure(client, urls):
