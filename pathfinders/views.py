@@ -174,14 +174,19 @@ def triage(request):
         .order_by("submitted_at")[:100]
     )
     triaged = (
-        InterestSubmission.objects.exclude(status=SubmissionStatus.NEW)
+        InterestSubmission.objects.exclude(status__in=[SubmissionStatus.NEW, SubmissionStatus.SPAM])
         .select_related("triaged_by", "pathfinder")
         .order_by("-triaged_at", "-submitted_at")[:20]
     )
     return render(
         request,
         "pathfinders/triage.html",
-        {"submissions": submissions, "triaged": triaged, "form": TriageForm()},
+        {
+            "submissions": submissions,
+            "triaged": triaged,
+            "spam_count": InterestSubmission.objects.filter(status=SubmissionStatus.SPAM).count(),
+            "form": TriageForm(),
+        },
     )
 
 

@@ -302,3 +302,15 @@ def test_an_action_groups_members_are_listed_to_its_members_and_the_secretariat(
     for user in (demo["chair"], demo["secretariat"]):
         client.force_login(user)
         assert chair_name in client.get(url).content.decode()
+
+
+def test_spam_is_counted_apart_not_listed_under_recently_triaged(client, demo):
+    rejected = InterestSubmission.objects.get(country="GH")
+    rejected.status, rejected.reason = "rejected", "Not now."
+    rejected.save()
+    client.force_login(demo["secretariat"])
+    page = client.get(reverse("pathfinder_triage")).content.decode()
+    recent = page.split("Recently triaged", 1)[1]
+    assert "Not now." in recent
+    assert "Best Watches" not in page  # the demo's spam
+    assert "1 submission is kept as spam" in page
