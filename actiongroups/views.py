@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from coordination.models import Document, Membership
+from coordination import selectors
+from coordination.access import require_member
+from coordination.models import Document
 from coordination.public_forms import public_form_view
 
 from . import services
@@ -12,6 +13,7 @@ from .models import ActionGroup
 
 @login_required
 def action_group_list(request):
+    require_member(request.user)
     groups = ActionGroup.objects.select_related("group").prefetch_related(
         "chair_organisations", "activities"
     )
@@ -20,28 +22,27 @@ def action_group_list(request):
 
 @login_required
 def action_group_detail(request, slug):
+    user = request.user
+    require_member(user)
     action_group = get_object_or_404(
         ActionGroup.objects.select_related("group").prefetch_related(
-            "chair_organisations",
-            "activities",
-            Prefetch(
-                "group__memberships",
-                queryset=Membership.objects.select_related("person__organisation"),
-            ),
+            "chair_organisations", "activities"
         ),
         group__slug=slug,
     )
-    user = request.user
-    documents = Document.objects.visible_to(user).filter(owner_group=action_group.group)
-    memberships = action_group.group.memberships.all()
-    is_member = any(m.person.user_id == user.pk for m in memberships)
+    group = action_group.group
+    members = list(
+        selectors.group_members_visible_to(user, group).select_related("person__organisation")
+    )
     return render(
         request,
         "actiongroups/action_group_detail.html",
         {
             "action_group": action_group,
-            "documents": documents,
-            "can_see_meetings": user.is_secretariat or is_member,
+            "documents": Document.objects.visible_to(user).filter(owner_group=group),
+            "members": members,
+            # the same rule as the member list: a non-empty list means the user is a member
+            "is_member_or_secretariat": user.is_secretariat or bool(members),
         },
     )
 

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from . import selectors
 from .models import (
     ActionItem,
     Annex,
@@ -27,9 +28,10 @@ def get_meeting_for_user(user, pk: int) -> Meeting:
 
 
 def get_annex_for_user(user, meeting_pk: int, number: int) -> Annex:
-    meeting = get_meeting_for_user(user, meeting_pk)
     return get_object_or_404(
-        Annex.objects.select_related("meeting"), meeting=meeting, number=number
+        selectors.annexes_visible_to(user).select_related("meeting"),
+        meeting_id=meeting_pk,
+        number=number,
     )
 
 
@@ -79,5 +81,12 @@ def get_own_comment(user, consultation: Consultation, pk: int) -> Comment:
 
 
 def require_secretariat(user) -> None:
+    """The secretariat's permission (never staff status alone); anyone else gets a 403."""
     if not user.is_secretariat:
+        raise PermissionDenied
+
+
+def require_member(user) -> None:
+    """The members' pages: a signed-in account without a membership gets a 403."""
+    if not user.can_see_members_pages:
         raise PermissionDenied

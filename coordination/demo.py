@@ -29,6 +29,7 @@ from .models import (
     Organisation,
     Person,
     User,
+    secretariat_group,
 )
 
 GENEVA = zoneinfo.ZoneInfo("Europe/Zurich")
@@ -657,6 +658,10 @@ def _load_accounts(*, orgs, groups) -> list[tuple[str, str, str]]:
         if created:
             user.set_password(password)
             user.save(update_fields=["password"])
+        if local == "secretariat":
+            # the site's secretariat powers come from the group's permission (staff and
+            # superuser status give the admin)
+            user.groups.add(secretariat_group())
         organisation = {
             "secretariat": orgs["Secretariat"],
             "member": orgs["Walk Free"],

@@ -5,7 +5,8 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager, Permission
+from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -76,8 +77,29 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+SECRETARIAT_PERMISSION = "coordination.act_as_secretariat"
+SECRETARIAT_GROUP = "Secretariat"  # the auth group holding it, created by a migration
+
+
+def secretariat_group() -> AuthGroup:
+    """The auth group that holds the secretariat's permission. Migration 0002 creates it; this
+    makes it again where it is missing (a test database flushed between tests, say)."""
+    group, created = AuthGroup.objects.get_or_create(name=SECRETARIAT_GROUP)
+    if created:
+        app_label, codename = SECRETARIAT_PERMISSION.split(".")
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return group
+
+
 class User(AbstractUser):
-    """An account; the email address is the login. Staff users are the secretariat."""
+    """An account; the email address is the login.
+
+    Staff status only opens the admin (what it shows there depends on the admin permissions).
+    The secretariat's powers on the site come from one permission, SECRETARIAT_PERMISSION,
+    held through the “Secretariat” group (superusers hold every permission).
+    """
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
@@ -100,13 +122,26 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [("act_as_secretariat", "Can act as the secretariat on the site")]
 
     def __str__(self):
         return self.get_full_name() or self.email
 
     @property
     def is_secretariat(self) -> bool:
-        return self.is_active and self.is_staff
+        """Never staff status: Django caches the permissions on this object (two queries once)."""
+        return self.is_active and self.has_perm(SECRETARIAT_PERMISSION)
+
+    @cached_property
+    def has_membership(self) -> bool:
+        """Belongs to at least one group, through their person."""
+        return Membership.objects.filter(person__user_id=self.pk).exists()
+
+    @property
+    def can_see_members_pages(self) -> bool:
+        """Meetings, documents, action items, events, action groups, pathfinder countries.
+        An account without a membership has its dashboard, its preferences and the public pages."""
+        return self.is_secretariat or self.has_membership
 
 
 class Constituency(models.TextChoices):

@@ -16,6 +16,7 @@ from django.utils.translation import override
 
 from .history import save_with_history
 from .models import ActionItem, ActionItemStatusChange, Person, User
+from .selectors import secretariat_users
 
 
 class ActionItemError(Exception):
@@ -129,17 +130,13 @@ def public_submission_notify(
         from_email=None,
         recipient_list=[submission.email],
     )
-    staff = list(
-        User.objects.filter(is_staff=True, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    secretariat = list(secretariat_users().exclude(email="").values_list("email", flat=True))
     if settings.SECRETARIAT_EMAIL:
-        staff.append(settings.SECRETARIAT_EMAIL)
-    if staff:
+        secretariat.append(settings.SECRETARIAT_EMAIL)
+    if secretariat:
         send_mail(
             subject=secretariat_subject,
             message=render_to_string("coordination/email/new_submission.txt", context),
             from_email=None,
-            recipient_list=sorted(set(staff)),
+            recipient_list=sorted(set(secretariat)),
         )

@@ -9,7 +9,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import access
+from . import access, selectors
 from .clients import client_ip
 from .forms import ActionItemFilterForm, ActionItemStatusForm
 from .models import (
@@ -19,7 +19,6 @@ from .models import (
     Decision,
     Document,
     DocumentVersion,
-    Event,
     Meeting,
 )
 from .password_resets import ResetLimit, password_reset_throttle
@@ -92,6 +91,7 @@ def dashboard(request):
 
 @login_required
 def meeting_list(request, group=None):
+    access.require_member(request.user)
     meetings = Meeting.objects.visible_to(request.user).select_related("group")
     if group is not None:
         meetings = meetings.filter(group=group)
@@ -123,7 +123,7 @@ def meeting_detail(request, pk):
         m.number: m
         for m in Meeting.objects.filter(
             group=meeting.group, number__in=[meeting.number - 1, meeting.number + 1]
-        )
+        ).select_related("group")
     }
     return render(
         request,
@@ -160,6 +160,7 @@ def annex_download(request, meeting_pk, number):
 @login_required
 def action_item_list(request):
     user, today = request.user, _today()
+    access.require_member(user)
     form = ActionItemFilterForm(request.GET or None, user=user)
     items = ActionItem.objects.visible_to(user)
     if form.is_bound and form.is_valid():
@@ -228,6 +229,7 @@ def action_item_status(request, pk):
 
 @login_required
 def document_list(request):
+    access.require_member(request.user)
     documents = (
         Document.objects.visible_to(request.user)
         .select_related("owner_group")
@@ -272,9 +274,12 @@ def version_detail(request, pk, number):
 
 @login_required
 def event_list(request):
+    access.require_member(request.user)
     today = _today()
-    events = Event.objects.prefetch_related("notify_groups").order_by(
-        "starts_on", "window_starts_on", "title"
+    events = (
+        selectors.events_visible_to(request.user)
+        .prefetch_related("notify_groups")
+        .order_by("starts_on", "window_starts_on", "title")
     )
     return render(
         request,

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from coordination.access import require_secretariat
+from coordination import selectors
+from coordination.access import require_member, require_secretariat
 from coordination.models import SubmissionStatus
 from coordination.public_forms import public_form_view
 from coordination.spreadsheets import csv_lines, xlsx_cell
@@ -36,8 +37,11 @@ def _by_stage(countries):
 
 @login_required
 def pathfinder_list(request):
+    require_member(request.user)
     countries = list(
-        pathfinder_queryset().annotate(workshop_count=Count("workshops")).order_by("country")
+        selectors.pathfinders_visible_to(request.user, PathfinderCountry.objects.all())
+        .annotate(workshop_count=Count("workshops"))
+        .order_by("country")
     )
     countries.sort(key=lambda c: c.country.name)
     stages = [(label, members) for _value, label, members in _by_stage(countries)]
@@ -48,13 +52,20 @@ def pathfinder_list(request):
 
 @login_required
 def pathfinder_detail(request, code):
+    user = request.user
+    require_member(user)
+    report_visible = Exists(
+        selectors.annexes_visible_to(user).filter(pk=OuterRef("report_annex_id"))
+    )
     country = get_object_or_404(
-        pathfinder_queryset()
+        selectors.pathfinders_visible_to(user, pathfinder_queryset())
         .select_related("resident_coordinator__organisation", "roadmap__document")
         .prefetch_related(
             Prefetch(
                 "workshops",
-                queryset=NationalWorkshop.objects.select_related("report_annex__meeting"),
+                queryset=NationalWorkshop.objects.select_related(
+                    "report_annex__meeting__group"
+                ).annotate(report_visible=report_visible),
             ),
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
         ),
@@ -62,11 +73,21 @@ def pathfinder_detail(request, code):
     )
     form = (
         StageForm(initial={"stage": country.stage, "is_public": country.is_public})
-        if request.user.is_secretariat
+        if user.is_secretariat
         else None
     )
     return render(
-        request, "pathfinders/pathfinder_detail.html", {"country": country, "stage_form": form}
+        request,
+        "pathfinders/pathfinder_detail.html",
+        {
+            "country": country,
+            "stage_form": form,
+            "internals": selectors.sees_pipeline_internals(user),
+            # the report annex only for those who may see its meeting (its title included)
+            "workshops": [
+                (w, w.report_annex if w.report_visible else None) for w in country.workshops.all()
+            ],
+        },
     )
 
 
@@ -154,14 +175,19 @@ def triage(request):
         .order_by("submitted_at")[:100]
     )
     triaged = (
-        InterestSubmission.objects.exclude(status=SubmissionStatus.NEW)
+        InterestSubmission.objects.exclude(status__in=[SubmissionStatus.NEW, SubmissionStatus.SPAM])
         .select_related("triaged_by", "pathfinder")
         .order_by("-triaged_at", "-submitted_at")[:20]
     )
     return render(
         request,
         "pathfinders/triage.html",
-        {"submissions": submissions, "triaged": triaged, "form": TriageForm()},
+        {
+            "submissions": submissions,
+            "triaged": triaged,
+            "spam_count": InterestSubmission.objects.filter(status=SubmissionStatus.SPAM).count(),
+            "form": TriageForm(),
+        },
     )
 
 

@@ -127,6 +127,28 @@ def secretariat(db):
 
 
 @pytest.fixture
+def secretariat_by_permission(db):
+    """In the “Secretariat” group only: neither staff nor superuser, and in no group of people."""
+    from coordination.models import secretariat_group
+
+    user = factories.UserFactory(email="by-permission@example.org")
+    user.groups.add(secretariat_group())
+    return user
+
+
+@pytest.fixture
+def staff_without_permissions(db):
+    """Staff (the admin lets them in) with no permission, no person and no membership."""
+    return factories.UserFactory(email="staff@example.org", is_staff=True)
+
+
+@pytest.fixture
+def no_membership(db):
+    """Signed in, with no person and no membership."""
+    return factories.UserFactory(email="nobody@example.org")
+
+
+@pytest.fixture
 def gcg_member(gcg):
     user = factories.UserFactory(email="member@example.org")
     factories.MembershipFactory(person__user=user, person__email=user.email, group=gcg)
