@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import consultations, services
+from . import consultations, selectors, services
 from .models import (
     ActionItem,
     ActionItemStatusChange,
@@ -35,8 +35,22 @@ from .models import (
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
+    list_display = [
+        "email", "first_name", "last_name", "is_secretariat", "is_staff", "is_active", "last_login",
+    ]  # fmt: skip
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["email", "first_name", "last_name"]
+
+    def get_queryset(self, request):
+        secretariat = selectors.secretariat_users().filter(pk=OuterRef("pk"))
+        return super().get_queryset(request).annotate(in_secretariat=Exists(secretariat))
+
+    @admin.display(boolean=True, description=_("secretariat"), ordering="in_secretariat")
+    def is_secretariat(self, user):
+        """Secretariat powers on the site come from the permission (e.g. the group
+        “Secretariat”), not from staff status, which only opens this admin."""
+        return user.in_secretariat
+
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "language")}),

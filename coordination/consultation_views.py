@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -456,17 +455,11 @@ def calendar_feed(request, key):
     deadlines = Consultation.objects.filter(
         audience_id__in=groups, closes_at__gte=now - datetime.timedelta(days=30)
     ).select_related("version__document")
-    items = (
-        ActionItem.objects.open()
-        .filter(due_on__isnull=False)
-        .filter(
-            Q(owner_people=person)
-            | Q(owner_groups__in=groups)
-            | Q(owner_organisations=person.organisation_id)
-        )
-        .distinct()
-    )
-    events = Event.objects.filter(notify_groups__in=groups, starts_on__gte=since.date()).distinct()
+    if person.user:  # the same rules as the pages: items they own, events they may see
+        items = ActionItem.objects.open().filter(due_on__isnull=False).owned_by(person.user)
+        events = selectors.events_visible_to(person.user).filter(starts_on__gte=since.date())
+    else:
+        items, events = ActionItem.objects.none(), Event.objects.none()
     body = calendar.feed(
         [calendar.meeting_entry(m) for m in meetings.select_related("group")]
         + [calendar.deadline_entry(c) for c in deadlines]

@@ -276,3 +276,13 @@ def test_meeting_decision_adopting_a_version_is_attributed(client, officer, gcg)
     assert version.status == "adopted"
     assert version.history.first().history_user == officer
     assert Meeting.objects.count() == 1 and Comment.objects.count() == 0
+
+
+def test_the_people_admin_says_who_holds_secretariat_powers(
+    client, officer, secretariat_by_permission, staff_without_permissions
+):
+    response = client.get(reverse("admin:coordination_user_changelist"), {"o": "1"})
+    rows = {user.email: user.in_secretariat for user in response.context["cl"].result_list}
+    assert rows[secretariat_by_permission.email] is True
+    assert rows[staff_without_permissions.email] is False
+    assert rows[officer.email] is True  # a superuser

@@ -14,6 +14,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from coordination import consultations
 from coordination.models import Comment, Reminder
@@ -509,3 +510,28 @@ def test_the_site_speaks_french_and_spanish(client, gcg_member):
     assert "Mes actions en cours" in client.get("/dashboard/").content.decode()
     client.post("/i18n/setlang/", {"language": "es", "next": "/dashboard/"})
     assert "Mis acciones abiertas" in client.get("/dashboard/").content.decode()
+
+
+def test_the_calendar_feed_follows_the_pages_rules_for_items_and_events(client, gcg, other_group):
+    from icalendar import Calendar
+
+    from coordination.models import Event
+
+    member = factories.UserFactory(email="feed@example.org")
+    person = factories.MembershipFactory(
+        person__user=member, person__email=member.email, group=gcg
+    ).person
+    owned = factories.ActionItemFactory(meeting__group=other_group, title="Ours to do")
+    owned.owner_groups.add(gcg)
+    factories.ActionItemFactory(meeting__group=other_group, title="Theirs to do")
+    start = timezone.localdate() + datetime.timedelta(days=20)
+    for title, group in (("For the GCG", gcg), ("For the other group", other_group)):
+        Event.objects.create(title=title, starts_on=start).notify_groups.add(group)
+    Event.objects.create(title="For every member", starts_on=start)
+
+    response = client.get(f"/calendar/{person.calendar_key}.ics")
+    summaries = {str(e["SUMMARY"]) for e in Calendar.from_ical(response.content).walk("VEVENT")}
+    assert "Due: Ours to do" in summaries
+    assert "Due: Theirs to do" not in summaries
+    assert {"For the GCG", "For every member"} <= summaries
+    assert "For the other group" not in summaries
