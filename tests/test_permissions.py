@@ -243,7 +243,7 @@ def cases(demo) -> list[Case]:
         get("version_new", tor.pk, expect=SECRETARIAT),
         post(
             "version_new",
-            note.pk,
+            tor.pk,  # the Guidance Note's consultation is open: no new version meanwhile
             expect=SECRETARIAT_POST,
             data={"text": "1. A third version.", "change_summary": "Shorter."},
         ),
@@ -516,7 +516,7 @@ def test_missing_pages_use_the_site_layout(client, demo):
 
 def test_the_migration_gives_the_group_the_permission_and_puts_the_staff_of_the_day_in_it(db):
     """Until the migration, staff status gave the secretariat's powers: who had them keeps them."""
-    migration = importlib.import_module("coordination.migrations.0002_secretariat_permission")
+    migration = importlib.import_module("coordination.migrations.0003_secretariat_permission")
     AuthGroup.objects.filter(name=SECRETARIAT_GROUP).delete()
     officer = factories.UserFactory(is_staff=True)
     member = factories.UserFactory()
