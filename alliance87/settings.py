@@ -144,6 +144,8 @@ def admins_from(value: str) -> list[tuple[str, str]]:
     """ADMINS as an email header writes it: "Ana Ops <ana@example.org>, ops@example.org"."""
     admins = []
     for name, address in getaddresses([value]):
+        if not (name or address):
+            continue  # "a@example.org," : a trailing comma
         if "@" not in address:
             raise ImproperlyConfigured(f"ADMINS: {address or value!r} is not an email address.")
         admins.append((name or address, address))
@@ -247,7 +249,7 @@ AXES_VERBOSE = False
 # Public forms (pathfinder interest, partner application): anti-spam without third parties.
 PUBLIC_FORM_MIN_SECONDS = env.int("PUBLIC_FORM_MIN_SECONDS", default=3)
 PUBLIC_FORM_RATE_LIMIT = env.int("PUBLIC_FORM_RATE_LIMIT", default=5)  # per address and hour
-# Who hears of new public submissions (besides active staff with an address).
+# Who hears of new public submissions (besides the secretariat's accounts with an address).
 SECRETARIAT_EMAIL = env("SECRETARIAT_EMAIL", default="")
 
 # Password reset: emails per account, and requests per address, in any hour.

@@ -4,6 +4,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -63,9 +64,25 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
-class PublicSubmissionAdmin(admin.ModelAdmin):
+class ServiceActions:
+    """Admin actions run a service on each selected row; a refusal is shown for that row and
+    the others go on, as the site would have refused it."""
+
+    def apply_each(self, request, queryset, operation, *, errors, name, per_row=None, **arguments):
+        for row in queryset:
+            try:
+                operation(
+                    **{name: row}, by=request.user, **(per_row(row) if per_row else {}), **arguments
+                )
+            except errors as error:
+                self.message_user(request, f"{row}: {error}", messages.ERROR)
+
+
+class PublicSubmissionAdmin(ServiceActions, admin.ModelAdmin):
     """What the public sent stays as sent; triage goes through the actions (the services), so
     each decision records who and when, as on the site. Only the reason is written here."""
+
+    submission_argument = "submission"  # the services' name for it
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name not in ("id", "reason")]
@@ -73,20 +90,17 @@ class PublicSubmissionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    submission_argument = "submission"  # the services' name for it
-
-    def triage_each(self, request, queryset, operation, arguments=lambda submission: {}):
+    def triage_each(self, request, queryset, operation, per_row=None):
         from .public_forms import TriageError
 
-        for submission in queryset:
-            try:
-                operation(
-                    **{self.submission_argument: submission},
-                    by=request.user,
-                    **arguments(submission),
-                )
-            except TriageError as error:
-                self.message_user(request, f"{submission}: {error}", messages.ERROR)
+        self.apply_each(
+            request,
+            queryset,
+            operation,
+            errors=TriageError,
+            name=self.submission_argument,
+            per_row=per_row,
+        )
 
 
 @admin.register(Organisation)
@@ -185,8 +199,32 @@ class OwnAgendaItemsMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class DecisionForm(forms.ModelForm):
+    """A decision that adopted a version keeps it: moving it would leave the first one
+    adopted. Decisions are adopted through the service (see the admins' save methods)."""
+
+    class Meta:
+        model = Decision
+        fields = ["meeting", "agenda_item", "order", "text", "adopts_version"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.adopts_version_id:
+            self.fields["adopts_version"].disabled = True
+
+    def clean_adopts_version(self):
+        version = self.cleaned_data.get("adopts_version")
+        if version and "adopts_version" in self.changed_data:
+            try:
+                consultations.version_adopt_check(version=version)
+            except consultations.ConsultationError as error:
+                raise forms.ValidationError(str(error)) from error
+        return version
+
+
 class DecisionInline(OwnAgendaItemsMixin, admin.StackedInline):
     model = Decision
+    form = DecisionForm
     extra = 0
     autocomplete_fields = ["adopts_version"]
 
@@ -258,7 +296,7 @@ class ActionItemStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SimpleHistoryAdmin):
+class ActionItemAdmin(ServiceActions, SimpleHistoryAdmin):
     list_display = ["title", "meeting", "due_on", "trigger", "status", "status_changed_at"]
     list_filter = ["status", "meeting__group", "meeting"]
     search_fields = ["title", "details", "trigger"]
@@ -272,32 +310,60 @@ class ActionItemAdmin(SimpleHistoryAdmin):
     ]
     readonly_fields = ["status_changed_at", "status_changed_by", "triggered_at"]
     inlines = [ActionItemStatusChangeInline]
-    actions = ["mark_done", "record_trigger"]
+    actions = ["mark_open", "mark_in_progress", "mark_done", "mark_dropped", "record_trigger"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Once the item exists, its status moves only by the actions (the service): a page
+        loaded before an owner marked it done would otherwise set it back."""
+        fixed = list(self.readonly_fields)
+        return fixed + ["status"] if obj is not None else fixed
 
     def save_model(self, request, obj, form, change):
-        """Status changes go through the service, so the history shows who and when; a new
-        item entered with another status than open gets that change recorded too."""
+        """A new item entered with another status than open gets that change recorded."""
         new_status = obj.status
-        if "status" in form.changed_data or (not change and new_status != ActionItem.Status.OPEN):
-            obj.status = form.initial.get("status", ActionItem.Status.OPEN)
+        if not change and new_status != ActionItem.Status.OPEN:
+            obj.status = ActionItem.Status.OPEN
             super().save_model(request, obj, form, change)
-            if new_status != obj.status:
-                services.action_item_set_status(action_item=obj, status=new_status, by=request.user)
+            services.action_item_set_status(action_item=obj, status=new_status, by=request.user)
             obj.refresh_from_db()
         else:
             super().save_model(request, obj, form, change)
 
+    def _set_status(self, request, queryset, status):
+        self.apply_each(
+            request,
+            queryset.exclude(status=status),
+            services.action_item_set_status,
+            errors=services.ActionItemError,
+            name="action_item",
+            status=status,
+        )
+
+    @admin.action(description=_("Reopen the selected action items"))
+    def mark_open(self, request, queryset):
+        self._set_status(request, queryset, ActionItem.Status.OPEN)
+
+    @admin.action(description=_("Mark the selected action items in progress"))
+    def mark_in_progress(self, request, queryset):
+        self._set_status(request, queryset, ActionItem.Status.IN_PROGRESS)
+
     @admin.action(description=_("Mark the selected action items done"))
     def mark_done(self, request, queryset):
-        for item in queryset.exclude(status=ActionItem.Status.DONE):
-            services.action_item_set_status(
-                action_item=item, status=ActionItem.Status.DONE, by=request.user
-            )
+        self._set_status(request, queryset, ActionItem.Status.DONE)
+
+    @admin.action(description=_("Mark the selected action items dropped"))
+    def mark_dropped(self, request, queryset):
+        self._set_status(request, queryset, ActionItem.Status.DROPPED)
 
     @admin.action(description=_("Record the trigger now (fixes relative due dates)"))
     def record_trigger(self, request, queryset):
-        for item in queryset.filter(due_days_after_trigger__isnull=False, triggered_at=None):
-            services.action_item_record_trigger(action_item=item, by=request.user)
+        self.apply_each(
+            request,
+            queryset.filter(due_days_after_trigger__isnull=False, triggered_at=None),
+            services.action_item_record_trigger,
+            errors=services.ActionItemError,
+            name="action_item",
+        )
 
 
 class DocumentVersionInline(admin.TabularInline):
@@ -341,7 +407,7 @@ class DocumentVersionAddForm(forms.ModelForm):
 
 
 @admin.register(DocumentVersion)
-class DocumentVersionAdmin(SimpleHistoryAdmin):
+class DocumentVersionAdmin(ServiceActions, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "created_at", "shared_at"]
     list_filter = ["status", "document__kind"]
     search_fields = ["document__title", "text"]
@@ -384,11 +450,13 @@ class DocumentVersionAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Share the selected drafts for comment"))
     def share(self, request, queryset):
-        for version in queryset:
-            try:
-                consultations.version_share(version=version, by=request.user)
-            except consultations.ConsultationError as error:
-                self.message_user(request, f"{version}: {error}", messages.ERROR)
+        self.apply_each(
+            request,
+            queryset,
+            consultations.version_share,
+            errors=consultations.ConsultationError,
+            name="version",
+        )
 
     def view_on_site(self, version):
         return version.get_absolute_url()
@@ -396,6 +464,7 @@ class DocumentVersionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
+    form = DecisionForm
     list_display = ["__str__", "meeting", "adopts_version"]
     list_filter = ["meeting__group"]
     search_fields = ["text"]
@@ -405,7 +474,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         """A decision adopting a version makes it the adopted, final text."""
         super().save_model(request, obj, form, change)
-        if obj.adopts_version_id:
+        if obj.adopts_version_id and "adopts_version" in form.changed_data:
             consultations.version_adopt(version=obj.adopts_version, decision=obj, by=request.user)
 
 
@@ -488,7 +557,7 @@ class ConsultationAddForm(forms.ModelForm):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin):
+class ConsultationAdmin(ServiceActions, SimpleHistoryAdmin):
     list_display = ["__str__", "opens_at", "closes_at", "comments_private"]
     list_filter = ["audience"]
     list_select_related = ["version__document", "audience"]
@@ -512,8 +581,8 @@ class ConsultationAdmin(SimpleHistoryAdmin):
         if obj is None:
             return []
         return [
-            "version", "audience", "opens_at", "closes_at", "dispositions_published",
-            "created_at", "created_by",
+            "version", "audience", "opens_at", "closes_at", "comments_private",
+            "dispositions_published", "created_at", "created_by",
         ]  # fmt: skip
 
     def get_inlines(self, request, obj):
@@ -533,11 +602,14 @@ class ConsultationAdmin(SimpleHistoryAdmin):
         obj.pk, obj.version, obj.closes_at = opened.pk, opened.version, opened.closes_at
 
     def _each(self, request, queryset, operation, **arguments):
-        for consultation in queryset:
-            try:
-                operation(consultation=consultation, by=request.user, **arguments)
-            except consultations.ConsultationError as error:
-                self.message_user(request, f"{consultation}: {error}", messages.ERROR)
+        self.apply_each(
+            request,
+            queryset,
+            operation,
+            errors=consultations.ConsultationError,
+            name="consultation",
+            **arguments,
+        )
 
     @admin.action(description=_("Close the selected consultations now"))
     def close_now(self, request, queryset):
@@ -546,6 +618,18 @@ class ConsultationAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Publish the dispositions to members"))
     def publish_dispositions(self, request, queryset):
         self._each(request, queryset, consultations.dispositions_publish, published=True)
+
+    def get_actions(self, request):
+        """No bulk delete: a consultation that has opened is part of the record."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        """One that has not opened yet (nobody could comment) may be deleted, as a cancel."""
+        if obj is not None and obj.has_opened(timezone.now()):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def view_on_site(self, consultation):
         return consultation.get_absolute_url()
@@ -598,6 +682,9 @@ class CommentAdmin(SimpleHistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        """Saving an unchanged page keeps who disposed and when."""
+        if not form.has_changed():
+            return
         consultations.comment_dispose(
             comment=obj,
             disposition=form.cleaned_data["disposition"],

@@ -144,9 +144,15 @@ def version_share(*, version: DocumentVersion, at=None, by: User | None = None) 
 def version_adopt(
     *, version: DocumentVersion, decision: Decision, by: User | None = None
 ) -> DocumentVersion:
-    """A meeting's decision adopts the version: it becomes final, earlier drafts superseded."""
+    """A meeting's decision adopts the version: it becomes final, earlier drafts superseded.
+
+    A superseded draft is no longer the text under discussion, and a version still open for
+    comments is not adopted over the members' heads (close the consultation first).
+    """
     with transaction.atomic():
+        Document.objects.select_for_update().get(pk=version.document_id)
         version = DocumentVersion.objects.select_for_update().get(pk=version.pk)
+        version_adopt_check(version=version)
         if decision.adopts_version_id != version.pk:
             decision.adopts_version = version
             save_with_history(decision, ["adopts_version"], by=by)
@@ -162,6 +168,19 @@ def version_adopt(
             by=by,
         )
     return version
+
+
+def version_adopt_check(*, version: DocumentVersion) -> None:
+    if version.status == DocumentVersion.Status.SUPERSEDED:
+        raise ConsultationError(
+            _("Version %(number)s was superseded; adopt the latest version instead.")
+            % {"number": version.number}
+        )
+    if version.consultations.filter(closes_at__gt=timezone.now()).exists():
+        raise ConsultationError(
+            _("Version %(number)s is still open for comments; close the consultation first.")
+            % {"number": version.number}
+        )
 
 
 def latest_text_to_start_from(document: Document) -> str:
@@ -195,6 +214,9 @@ def consultation_open(
     opens_at = opens_at or timezone.now()
     closes_at = closes_at or default_closes_at(opens_at)
     with transaction.atomic():
+        # The document first, as version_publish takes it: a new version and a new window on
+        # the same document are decided one after the other.
+        Document.objects.select_for_update().get(pk=version.document_id)
         version = DocumentVersion.objects.select_for_update().get(pk=version.pk)
         consultation_open_check(
             version=version, audience=audience, opens_at=opens_at, closes_at=closes_at
@@ -248,14 +270,21 @@ def consultation_open_check(
         )
 
 
-def consultation_close(*, consultation: Consultation, by: User | None = None, at=None):
-    """Ends the window now (e.g. before a revised draft): comments after this are refused."""
+def consultation_close(
+    *, consultation: Consultation, by: User | None = None, at: datetime.datetime | None = None
+) -> Consultation:
+    """Ends the window now (e.g. before a revised draft): comments after this are refused, and
+    members are told it closed. One that has not opened yet is deleted instead (a cancel)."""
     at = at or timezone.now()
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if not consultation.has_opened(at):
+            raise ConsultationError(
+                _("This consultation has not opened yet: delete it instead of closing it.")
+            )
         if consultation.has_closed(at):
             raise ConsultationError(_("This consultation has already closed."))
-        consultation.closes_at = max(at, consultation.opens_at + datetime.timedelta(seconds=1))
+        consultation.closes_at = at
         save_with_history(consultation, ["closes_at"], by=by)
     return consultation
 

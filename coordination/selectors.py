@@ -153,9 +153,14 @@ def consultation_responders(consultation_ids) -> set[tuple[int, int]]:
 
 
 def has_responded(person: Person | None, consultation: Consultation) -> bool:
-    return person is not None and (consultation.pk, person.pk) in consultation_responders(
-        [consultation.pk]
+    """The same rule for one person (one query)."""
+    if person is None:
+        return False
+    commented = Comment.objects.filter(
+        consultation=consultation, author=person, withdrawn_at__isnull=True
     )
+    stated = NoCommentStatement.objects.filter(consultation=consultation, person=person)
+    return Person.objects.filter(Exists(commented) | Exists(stated), pk=person.pk).exists()
 
 
 def audience_ids(group_ids) -> dict[int, set[int]]:

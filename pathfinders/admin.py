@@ -41,16 +41,25 @@ class PathfinderCountryAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["focal_point", "resident_coordinator"]
     inlines = [StageChangeInline, NationalWorkshopInline, RoadmapInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        """Once in the pipeline, a country moves on its page on the site (“View on site”), with
+        a note; a page loaded here before a move would otherwise move it back."""
+        fixed = list(super().get_readonly_fields(request, obj))
+        return fixed + ["stage"] if obj is not None else fixed
+
     def save_model(self, request, obj, form, change):
-        """A new stage goes through the service, so the timeline says who moved it and when."""
-        new_stage = obj.stage
-        if change and "stage" in form.changed_data:
-            obj.stage = form.initial["stage"]
+        """The first stage and the public switch go through the services, as on the site."""
+        if change:
+            is_public = obj.is_public
+            obj.is_public = form.initial["is_public"]
+            super().save_model(request, obj, form, change)
+            services.pathfinder_set_public(country=obj, is_public=is_public, by=request.user)
+            return
         super().save_model(request, obj, form, change)
-        if not change or "stage" in form.changed_data:
-            pathfinder_stage_change(
-                country=obj, stage=new_stage, by=request.user, is_first=not change
-            )
+        pathfinder_stage_change(country=obj, stage=obj.stage, by=request.user, is_first=True)
+
+    def view_on_site(self, country):
+        return country.get_absolute_url()
 
 
 @admin.register(NationalWorkshop)

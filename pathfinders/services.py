@@ -51,7 +51,9 @@ def pathfinder_stage_change(
     return change
 
 
-def pathfinder_set_public(*, country: PathfinderCountry, is_public: bool, by=None):
+def pathfinder_set_public(
+    *, country: PathfinderCountry, is_public: bool, by=None
+) -> PathfinderCountry:
     """Shows or hides the country on the public page; the history says who decided."""
     with transaction.atomic():
         locked = PathfinderCountry.objects.select_for_update().get(pk=country.pk)

@@ -8,8 +8,15 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from coordination import consultations
-from coordination.models import ActionItem, Comment, Consultation, DocumentVersion, Meeting
+from coordination import consultations, services
+from coordination.models import (
+    ActionItem,
+    Comment,
+    Consultation,
+    Decision,
+    DocumentVersion,
+    Meeting,
+)
 from pathfinders.models import InterestSubmission, PathfinderCountry
 from tests import factories
 from tests.admin_pages import change_page_data
@@ -214,13 +221,29 @@ def test_an_action_items_status_cannot_be_set_from_the_meeting_inline(client, of
     assert not item.status_changes.exists()
 
 
-def test_an_action_items_status_changed_on_its_admin_page_is_recorded(client, officer, gcg):
+def test_a_stale_admin_page_cannot_set_an_action_item_back(client, officer, gcg, gcg_member):
     item = factories.ActionItemFactory(meeting__group=gcg, order=1)
     url = reverse("admin:coordination_actionitem_change", args=[item.pk])
-    response = client.post(url, change_page_data(client.get(url), status="done"))
-    assert response.status_code == 302
+    stale = change_page_data(client.get(url), title="Retitled", status="open")
+    services.action_item_set_status(action_item=item, status="done", by=gcg_member)
+    assert client.post(url, stale).status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.status) == ("Retitled", "done")
+    assert [c.changed_by for c in item.status_changes.all()] == [gcg_member]
+
+
+def test_an_action_items_status_changed_by_an_admin_action_is_recorded(client, officer, gcg):
+    item = factories.ActionItemFactory(meeting__group=gcg, order=1)
+    client.post(
+        reverse("admin:coordination_actionitem_changelist"),
+        {"action": "mark_in_progress", "_selected_action": [item.pk]},
+    )
     change = item.status_changes.get()
-    assert (change.from_status, change.to_status, change.changed_by) == ("open", "done", officer)
+    assert (change.from_status, change.to_status, change.changed_by) == (
+        "open",
+        "in_progress",
+        officer,
+    )
 
 
 def test_an_action_item_added_as_done_in_the_admin_records_the_change(client, officer, gcg):
@@ -286,3 +309,55 @@ def test_the_people_admin_says_who_holds_secretariat_powers(
     assert rows[secretariat_by_permission.email] is True
     assert rows[staff_without_permissions.email] is False
     assert rows[officer.email] is True  # a superuser
+
+
+def test_saving_a_disposed_comment_unchanged_keeps_who_disposed_it(
+    client, officer, comment, gcg_member
+):
+    other_officer = factories.UserFactory(email="other-officer@example.org", is_superuser=True)
+    consultations.comment_dispose(comment=comment, disposition="noted", reply="", by=other_officer)
+    url = reverse("admin:coordination_comment_change", args=[comment.pk])
+    assert client.post(url, change_page_data(client.get(url))).status_code == 302
+    comment.refresh_from_db()
+    assert comment.disposed_by == other_officer
+
+
+def test_a_consultations_privacy_cannot_be_lifted_in_the_admin(client, officer, gcg):
+    version = factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text=TEXT)
+    consultation = consultations.consultation_open(
+        version=version, audience=gcg, comments_private=True
+    )
+    url = reverse("admin:coordination_consultation_change", args=[consultation.pk])
+    data = change_page_data(client.get(url))
+    data.pop("comments_private", None)  # unticked
+    client.post(url, data)
+    consultation.refresh_from_db()
+    assert consultation.comments_private
+
+
+def test_a_decisions_adopted_version_stays_once_set(client, officer, gcg):
+    document = factories.DocumentFactory(owner_group=gcg)
+    first = consultations.version_publish(document=document, text=TEXT, change_summary="")
+    decision = Decision.objects.create(meeting=factories.MeetingFactory(group=gcg), text="Adopted.")
+    consultations.version_adopt(version=first, decision=decision)
+    second = consultations.version_publish(
+        document=document, text=TEXT + "More.\n", change_summary=""
+    )
+    url = reverse("admin:coordination_decision_change", args=[decision.pk])
+    client.post(url, change_page_data(client.get(url), adopts_version=str(second.pk)))
+    decision.refresh_from_db()
+    second.refresh_from_db()
+    assert decision.adopts_version == first
+    assert second.status == "draft"
+
+
+def test_showing_a_country_publicly_in_the_admin_is_attributed_and_its_stage_is_fixed(
+    client, officer
+):
+    country = PathfinderCountry.objects.create(country="MG", stage="interest")
+    url = reverse("admin:pathfinders_pathfindercountry_change", args=[country.pk])
+    data = change_page_data(client.get(url), is_public="on", stage="roadmap")
+    assert client.post(url, data).status_code == 302
+    country.refresh_from_db()
+    assert (country.is_public, country.stage) == (True, "interest")
+    assert country.history.first().history_user == officer

@@ -436,15 +436,19 @@ def test_a_decision_adopting_a_version_in_the_admin_makes_it_adopted(client, dem
     note = Document.objects.get(kind="guidance_note")
     revised = note.versions.get(number=2)
     client.force_login(demo["secretariat"])
-    response = client.post(
-        reverse("admin:coordination_decision_add"),
-        {
-            "meeting": demo["meeting"].pk,
-            "text": "The Guidance Note was adopted.",
-            "order": 2,
-            "adopts_version": revised.pk,
-        },
+    decision = {
+        "meeting": demo["meeting"].pk,
+        "text": "The Guidance Note was adopted.",
+        "order": 2,
+        "adopts_version": revised.pk,
+    }
+    response = client.post(reverse("admin:coordination_decision_add"), decision)
+    assert response.status_code == 200  # members are still commenting on it
+    assert "close the consultation first" in str(
+        response.context["adminform"].form.errors["adopts_version"]
     )
+    consultations.consultation_close(consultation=revised.consultations.get())
+    response = client.post(reverse("admin:coordination_decision_add"), decision)
     assert response.status_code == 302
     revised.refresh_from_db()
     assert revised.status == DocumentVersion.Status.ADOPTED
@@ -541,3 +545,25 @@ def test_a_submission_key_never_returns_someone_elses_comment(consultation, gcg,
             submission_key=key, at=at,
         )  # fmt: skip
     assert list(Comment.objects.values_list("text", flat=True)) == [mine.text]
+
+
+def test_a_superseded_or_still_open_version_is_not_adopted(consultation, gcg):
+    decision = Decision.objects.create(meeting=factories.MeetingFactory(group=gcg), text="Adopt.")
+    with (
+        time_machine.travel(OPENS + datetime.timedelta(days=1), tick=False),
+        pytest.raises(ConsultationError, match="still open for comments"),
+    ):
+        consultations.version_adopt(version=consultation.version, decision=decision)
+    old = consultation.version
+    consultations.version_publish(
+        document=old.document, text=TEXT + "\nRevised.\n", change_summary="", at=CLOSES
+    )
+    with pytest.raises(ConsultationError, match="superseded"):
+        consultations.version_adopt(version=old, decision=decision)
+
+
+def test_a_consultation_not_yet_open_is_deleted_not_closed(consultation):
+    with pytest.raises(ConsultationError, match="not opened yet"):
+        consultations.consultation_close(
+            consultation=consultation, at=OPENS - datetime.timedelta(hours=1)
+        )

@@ -30,6 +30,7 @@ def test_admins_are_written_as_in_an_email_header():
         ("ops@example.org", "ops@example.org"),
     ]
     assert admins_from("") == []
+    assert admins_from("ops@example.org,") == [("ops@example.org", "ops@example.org")]
     with pytest.raises(ImproperlyConfigured, match="not an email address"):
         admins_from("Ana Ops")
 
