@@ -86,7 +86,7 @@ def test_admin_rejects_an_unknown_time_zone(client, demo):
     assert "“Europe/Geneva” is not a known time zone." in response.content.decode()
 
 
-def test_admin_stage_change_is_recorded_with_who(client, demo):
+def test_the_admin_page_does_not_move_a_stage_the_country_page_does_with_who(client, demo):
     country = PathfinderCountry.objects.get(country="PE")
     client.force_login(demo["secretariat"])
     url = reverse("admin:pathfinders_pathfindercountry_change", args=[country.pk])
@@ -111,6 +111,12 @@ def test_admin_stage_change_is_recorded_with_who(client, demo):
     data["stage_changes-0-country"] = country.pk
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
+    country.refresh_from_db()
+    assert country.stage == "interest"  # read-only there: a stale page cannot move it back
+    client.post(
+        reverse("pathfinder_stage", args=["PE"]),
+        {"stage": "formal_request", "is_public": "on", "note": "Letter received."},
+    )
     country.refresh_from_db()
     assert country.stage == "formal_request"
     change = country.stage_changes.latest("pk")
