@@ -182,3 +182,17 @@ def demo(db, settings):
         user.save(update_fields=["email"])
         users[role] = user
     return {"meeting": Meeting.objects.get(group__slug="gcg", number=3), **users}
+
+
+@pytest.fixture
+def waiting_item(gcg):
+    """“Two weeks after receipt of the revised draft”: its clock starts when the draft is shared."""
+    document = factories.DocumentFactory(owner_group=gcg)
+    return factories.ActionItemFactory(
+        meeting__group=gcg,
+        meeting__time_zone="Europe/Zurich",
+        due_on=None,
+        due_days_after_trigger=14,
+        trigger="receipt of the revised draft",
+        trigger_document=document,
+    )

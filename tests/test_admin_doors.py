@@ -35,20 +35,6 @@ def officer(client, secretariat):
 
 
 @pytest.fixture
-def waiting_item(gcg):
-    """“Two weeks after receipt of the revised draft”: its clock starts when the draft is shared."""
-    document = factories.DocumentFactory(owner_group=gcg)
-    return factories.ActionItemFactory(
-        meeting__group=gcg,
-        meeting__time_zone="Europe/Zurich",
-        due_on=None,
-        due_days_after_trigger=14,
-        trigger="receipt of the revised draft",
-        trigger_document=document,
-    )
-
-
-@pytest.fixture
 def comment(gcg, gcg_member):
     """A member's comment on paragraph 1, in an open consultation."""
     version = factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text=TEXT)

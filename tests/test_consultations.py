@@ -108,17 +108,11 @@ def test_an_empty_version_is_refused(gcg):
         consultations.version_publish(document=document, text="  ", change_summary="")
 
 
-def test_sharing_the_revised_draft_fixes_the_due_date_of_the_waiting_action_item(gcg):
-    document = factories.DocumentFactory(owner_group=gcg)
-    item = factories.ActionItemFactory(
-        meeting__group=gcg,
-        meeting__time_zone="Europe/Zurich",
-        due_on=None,
-        due_days_after_trigger=14,
-        trigger="receipt of the revised draft",
-        trigger_document=document,
+def test_sharing_the_revised_draft_fixes_the_due_date_of_the_waiting_action_item(waiting_item):
+    item = waiting_item
+    revised = consultations.version_publish(
+        document=item.trigger_document, text="Revised.", change_summary=""
     )
-    revised = consultations.version_publish(document=document, text="Revised.", change_summary="")
     consultations.version_share(version=revised, at=OPENS)
     item.refresh_from_db()
     assert item.due_on == datetime.date(2018, 12, 17)
