@@ -5,7 +5,7 @@ missing SECRET_KEY stops the app unless DEBUG is on.
 """
 
 import datetime
-from email.utils import getaddresses
+from email.utils import formataddr, getaddresses, parseaddr
 from pathlib import Path
 
 import environ
@@ -134,8 +134,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])  # tests, mostly
-DEFAULT_FROM_EMAIL = env(
-    "DEFAULT_FROM_EMAIL", default="Alliance 8.7 Secretariat <noreply@alliance87.org>"
+# Written back with formataddr, which quotes a name holding "." ("Alliance 8.7"): RFC 5322.
+DEFAULT_FROM_EMAIL = formataddr(
+    parseaddr(
+        env("DEFAULT_FROM_EMAIL", default="Alliance 8.7 Secretariat <noreply@alliance87.org>")
+    )
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

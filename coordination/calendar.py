@@ -5,13 +5,19 @@ calendar that received an invitation updates the same entry when the dates move.
 """
 
 import datetime
+from email.mime.text import MIMEText
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, vCalAddress
 from icalendar import Event as CalendarEvent
 
 DOMAIN = "alliance87.org"
+# A deadline is shown as the half hour that ends at it: RFC 5545 wants DTEND after DTSTART.
+DEADLINE_LENGTH = datetime.timedelta(minutes=30)
+# A planned meeting is only pencilled in until its invitation goes out (RFC 5545 §3.8.1.11).
+MEETING_STATUS = {"planned": "TENTATIVE", "cancelled": "CANCELLED"}
 
 
 def _calendar(method: str | None = None) -> Calendar:
@@ -44,7 +50,7 @@ def meeting_entry(meeting) -> CalendarEvent | None:
     if meeting.place_display:
         entry.add("location", meeting.place_display)
     entry.add("url", _url(meeting))
-    entry.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+    entry.add("status", MEETING_STATUS.get(meeting.status, "CONFIRMED"))
     return entry
 
 
@@ -66,7 +72,7 @@ def deadline_entry(consultation) -> CalendarEvent:
     entry.add("uid", f"consultation-{consultation.pk}@{DOMAIN}")
     entry.add("dtstamp", timezone.now())
     entry.add("summary", f"Comments due: {consultation.version.document.title}")
-    entry.add("dtstart", consultation.closes_at)
+    entry.add("dtstart", consultation.closes_at - DEADLINE_LENGTH)
     entry.add("dtend", consultation.closes_at)
     entry.add("url", _url(consultation))
     return entry
@@ -83,9 +89,23 @@ def action_item_entry(item) -> CalendarEvent:
 
 
 def one_entry(entry, method: str = "PUBLISH") -> bytes:
+    """One entry sent by email (iTIP, RFC 5546): the secretariat is its ORGANIZER."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = vCalAddress(f"mailto:{address}")
+    if name:
+        organizer.params["cn"] = name
+    entry.add("organizer", organizer)
     calendar = _calendar(method)
     calendar.add_component(entry)
     return calendar.to_ical()
+
+
+def calendar_attachment(entry, filename: str, method: str = "PUBLISH") -> MIMEText:
+    """The entry as an email part: RFC 6047 §2.4 wants the iTIP method in its Content-Type."""
+    part = MIMEText(one_entry(entry, method).decode(), "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
 
 
 def feed(entries) -> bytes:

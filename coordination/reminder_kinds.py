@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .calendar import event_entry, meeting_entry, one_entry
+from .calendar import calendar_attachment, event_entry, meeting_entry
 from .models import (
     ActionItem,
     Consultation,
@@ -259,7 +259,7 @@ class MeetingReminders(ReminderKind):
         if entry is None:
             return []
         method = "CANCEL" if milestone.startswith("cancelled") else "PUBLISH"
-        return [("meeting.ics", one_entry(entry, method), "text/calendar")]
+        return [calendar_attachment(entry, "meeting.ics", method)]
 
 
 class EventReminders(ReminderKind):
@@ -307,4 +307,4 @@ class EventReminders(ReminderKind):
 
     def attachments(self, obj, milestone):
         entry = event_entry(obj)
-        return [("event.ics", one_entry(entry), "text/calendar")] if entry else []
+        return [calendar_attachment(entry, "event.ics")] if entry else []

@@ -22,6 +22,7 @@ import uuid
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.mime.base import MIMEBase
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -85,7 +86,7 @@ class ReminderKind:
         """Digests then order by this."""
         return None
 
-    def attachments(self, obj, milestone: str) -> list[tuple[str, bytes, str]]:
+    def attachments(self, obj, milestone: str) -> list[MIMEBase]:
         return []
 
     def message(self, *, obj, milestone: str, person: Person) -> EmailMultiAlternatives:
@@ -104,8 +105,8 @@ class ReminderKind:
             subject=subject, body=text, to=[person.email], headers=_list_headers(unsubscribe)
         )
         message.attach_alternative(html, "text/html")
-        for filename, content, mimetype in self.attachments(obj, milestone):
-            message.attach(filename, content, mimetype)
+        for part in self.attachments(obj, milestone):
+            message.attach(part)
         return message
 
 
@@ -118,6 +119,7 @@ def _list_headers(unsubscribe: str) -> dict:
     return {
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",  # RFC 3834: no out-of-office replies to these
     }
 
 

@@ -395,7 +395,9 @@ def test_meeting_invitation_update_papers_and_reminder_carry_one_calendar_entry(
     meeting.status = "confirmed"
     meeting.save()
     assert sweep_at(now) == [("ana@example.org", "Invitation: 4th GCG meeting, 9 April 2019")]
-    first = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
+    first = Calendar.from_ical(mail.outbox[0].attachments[0].get_payload(decode=True)).walk(
+        "VEVENT"
+    )[0]
 
     meeting.refresh_from_db()
     meeting.starts_on = meeting.ends_on = datetime.date(2019, 4, 10)
@@ -403,7 +405,9 @@ def test_meeting_invitation_update_papers_and_reminder_carry_one_calendar_entry(
     assert sweep_at(now + datetime.timedelta(hours=1)) == [
         ("ana@example.org", "New dates: 4th GCG meeting, 10 April 2019")
     ]
-    second = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
+    second = Calendar.from_ical(mail.outbox[0].attachments[0].get_payload(decode=True)).walk(
+        "VEVENT"
+    )[0]
     assert str(second["UID"]) == str(first["UID"])
     assert int(second["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
     assert second.decoded("DTSTART") == datetime.date(2019, 4, 10)
@@ -434,7 +438,7 @@ def test_events_are_announced_as_far_in_advance_as_they_say(gcg):
     notice = datetime.datetime(2018, 11, 3, 0, 0, tzinfo=GENEVA)
     assert sweep_at(notice - SECOND) == []
     assert sweep_at(notice) == [("ana@example.org", "Coming up: NGO Forum, 3–5 December 2018")]
-    assert mail.outbox[0].attachments[0][0] == "event.ics"
+    assert mail.outbox[0].attachments[0].get_filename() == "event.ics"
     assert sweep_at(notice + datetime.timedelta(days=10)) == []
 
 

@@ -1,0 +1,109 @@
+"""Calendar entries and reminder emails read back with standard parsers, to the letter of
+RFC 5545 (iCalendar), RFC 5546/6047 (iTIP by email), RFC 5322 and RFC 3834 (headers).
+
+Each `.ics` is parsed by two parsers (icalendar and vobject): what one tolerates, the other
+may not.
+"""
+
+import datetime
+import email
+import email.policy
+import zoneinfo
+
+import pytest
+import vobject
+from django.core import mail
+from icalendar import Calendar
+
+from coordination import consultations
+from coordination.reminders import sweep
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+GENEVA = zoneinfo.ZoneInfo("Europe/Zurich")
+NOW = datetime.datetime(2019, 2, 1, 9, 0, tzinfo=GENEVA)
+
+
+def both_parsers(ics: bytes) -> list:
+    """The VEVENTs as icalendar reads them, after vobject has read the same bytes whole."""
+    parsed = vobject.readOne(ics.decode())
+    assert parsed.name == "VCALENDAR"
+    return Calendar.from_ical(ics).walk("VEVENT")
+
+
+@pytest.fixture
+def ana(gcg):
+    return factories.MembershipFactory(
+        group=gcg, person__full_name="Ana", person__email="ana@example.org"
+    ).person
+
+
+def invitation(gcg):
+    meeting = factories.MeetingFactory(
+        group=gcg, number=4, city="New York", status="confirmed",
+        starts_on=datetime.date(2019, 4, 9), ends_on=datetime.date(2019, 4, 9),
+    )  # fmt: skip
+    sweep(now=NOW)
+    assert len(mail.outbox) == 1
+    return meeting, mail.outbox[0]
+
+
+def test_an_invitation_is_a_clean_rfc_5322_message_with_an_itip_part(gcg, ana):
+    _meeting, sent = invitation(gcg)
+    message = email.message_from_bytes(sent.message().as_bytes(), policy=email.policy.default)
+    for part in message.walk():
+        assert not part.defects, part.defects
+    for name, value in message.items():
+        assert not value.defects, (name, value.defects)
+    assert message["From"].addresses[0].display_name == "Alliance 8.7 Secretariat"
+    assert message["From"].startswith('"Alliance 8.7 Secretariat"')  # quoted: "." is special
+    assert message["Auto-Submitted"] == "auto-generated"
+
+    (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "PUBLISH"
+    assert part.get_filename() == "meeting.ics"
+    ics = part.get_payload(decode=True)
+    calendar = Calendar.from_ical(ics)
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    (entry,) = both_parsers(ics)
+    assert str(entry["ORGANIZER"]) == "mailto:noreply@alliance87.org"
+    assert entry["ORGANIZER"].params["CN"] == "Alliance 8.7 Secretariat"
+    assert str(entry["STATUS"]) == "CONFIRMED"
+    assert entry.decoded("DTEND") > entry.decoded("DTSTART")
+
+
+def test_a_cancellation_says_cancel_in_its_part_and_its_entry(gcg, ana):
+    meeting, _sent = invitation(gcg)
+    meeting.refresh_from_db()
+    meeting.status = "cancelled"
+    meeting.save()
+    mail.outbox.clear()
+    sweep(now=NOW + datetime.timedelta(hours=1))
+    (sent,) = mail.outbox
+    message = email.message_from_bytes(sent.message().as_bytes(), policy=email.policy.default)
+    (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "CANCEL"
+    (entry,) = both_parsers(part.get_payload(decode=True))
+    assert str(entry["STATUS"]) == "CANCELLED"
+    assert "ORGANIZER" in entry
+
+
+def test_the_feed_pencils_in_planned_meetings_and_gives_deadlines_a_duration(client, gcg, ana):
+    member = factories.UserFactory(email="feed@example.org")
+    person = factories.MembershipFactory(
+        group=gcg, person__user=member, person__email=member.email
+    ).person
+    today = datetime.date.today()
+    factories.MeetingFactory(
+        group=gcg, number=5, status="planned", starts_on=today + datetime.timedelta(days=60),
+        ends_on=today + datetime.timedelta(days=60),
+    )  # fmt: skip
+    version = factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text="One.")
+    consultations.consultation_open(version=version, audience=gcg)
+
+    response = client.get(f"/calendar/{person.calendar_key}.ics")
+    entries = {str(e["SUMMARY"]): e for e in both_parsers(response.content)}
+    assert str(entries["5th GCG meeting"]["STATUS"]) == "TENTATIVE"
+    deadline = next(e for name, e in entries.items() if name.startswith("Comments due"))
+    assert deadline.decoded("DTEND") > deadline.decoded("DTSTART")
