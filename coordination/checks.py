@@ -1,7 +1,8 @@
-"""System checks: the demo's accounts must never exist on a production (DEBUG off) site."""
+"""System checks: the demo's accounts must never exist on a production (DEBUG off) site, and
+the links in emails must be https there."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.db import DatabaseError
 
 DEMO_EMAIL_DOMAIN = "demo.alliance87.invalid"
@@ -27,3 +28,18 @@ def demo_accounts_only_in_debug(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def site_url_is_https(app_configs, **kwargs):
+    """Every link in an email starts with SITE_URL: invitations, resets and one-click
+    unsubscribes (RFC 8058 requires https for those)."""
+    if settings.SITE_URL.startswith("https://"):
+        return []
+    return [
+        Warning(
+            f"SITE_URL is {settings.SITE_URL!r}: links in emails would not use https.",
+            hint="Set SITE_URL to the site's https address, e.g. https://coordination.alliance87.org",
+            id="coordination.W001",
+        )
+    ]

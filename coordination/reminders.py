@@ -37,6 +37,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import NotificationDelivery, Person, Reminder
+from .text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,10 @@ class ReminderKind:
             text = render_to_string(self.template(milestone) + ".txt", context)
             html = render_to_string(self.template(milestone) + ".html", context)
         message = EmailMultiAlternatives(
-            subject=subject, body=text, to=[person.email], headers=_list_headers(unsubscribe)
+            subject=one_line(subject),
+            body=text,
+            to=[person.email],
+            headers=_list_headers(unsubscribe),
         )
         message.attach_alternative(html, "text/html")
         for part in self.attachments(obj, milestone):

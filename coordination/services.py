@@ -17,6 +17,7 @@ from django.utils.translation import override
 from .history import save_with_history
 from .models import ActionItem, ActionItemStatusChange, Person, User
 from .selectors import secretariat_users
+from .text import one_line
 
 
 class ActionItemError(Exception):
@@ -125,7 +126,7 @@ def public_submission_notify(
     site = settings.SITE_URL.rstrip("/")
     context = {"submission": submission, "site": site, "triage_url": site + triage_path}
     send_mail(
-        subject=subject,
+        subject=one_line(subject),
         message=render_to_string(confirmation_template, context),
         from_email=None,
         recipient_list=[submission.email],
@@ -135,7 +136,7 @@ def public_submission_notify(
         secretariat.append(settings.SECRETARIAT_EMAIL)
     if secretariat:
         send_mail(
-            subject=secretariat_subject,
+            subject=one_line(secretariat_subject),
             message=render_to_string("coordination/email/new_submission.txt", context),
             from_email=None,
             recipient_list=sorted(set(secretariat)),

@@ -1,4 +1,4 @@
-"""Text helpers shared by every app: Roman numerals, ordinals, and safe Markdown."""
+"""Text helpers shared by every app: Roman numerals, ordinals, safe Markdown, header values."""
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -66,3 +66,9 @@ def sanitise_html(html: str) -> SafeString:
 def render_markdown(text: str) -> SafeString:
     """Markdown written by people becomes HTML; nh3 is the second line of defence."""
     return sanitise_html(_markdown.render(text or ""))
+
+
+def one_line(text: str) -> str:
+    """A header value (an email subject) from typed text: a line break there is a header
+    injection, and Django refuses the whole message (BadHeaderError)."""
+    return " ".join(str(text).split())

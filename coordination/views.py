@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -308,6 +309,8 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
     whether the account exists; past the address's limit it asks the client to wait."""
 
     def form_valid(self, form):
+        # Links start with SITE_URL, as in every other email, not with the Host of the request.
+        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
         limit = password_reset_throttle(
             email=form.cleaned_data["email"], ip_address=client_ip(self.request)
         )

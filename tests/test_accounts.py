@@ -56,9 +56,11 @@ def test_password_change(client, gcg_member):
     assert gcg_member.check_password("a new and long passphrase")
 
 
-def test_password_reset_by_email(client, gcg_member, mailoutbox):
-    client.post(reverse("password_reset"), {"email": gcg_member.email})
+def test_password_reset_by_email(client, gcg_member, mailoutbox, settings):
+    settings.SITE_URL = "https://coordination.alliance87.org"
+    client.post(reverse("password_reset"), {"email": gcg_member.email}, HTTP_HOST="127.0.0.1")
     assert len(mailoutbox) == 1
+    assert "https://coordination.alliance87.org/accounts/reset/" in mailoutbox[0].body  # not Host
     url = link_in(mailoutbox[0])
     response = client.get(url, follow=True)
     response = client.post(

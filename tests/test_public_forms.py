@@ -177,6 +177,26 @@ def test_partner_application_is_stored_confirmed_and_accepted_as_an_organisation
     assert application.organisation == organisation
 
 
+@time_machine.travel(NOW, tick=False)
+def test_a_line_break_in_the_organisation_name_never_reaches_a_header(
+    client, secretariat, mailoutbox
+):
+    data = {
+        "organisation_name": "Freedom Network\r\nBcc: everyone@example.org",
+        "kind": "survivors",
+        "country": "KE",
+        "contact_name": "Wanjiru K.",
+        "email": "wanjiru@example.org",
+        "commitment": "Survivor-led research.",
+        "form_token": token(),
+    }
+    assert post(client, data, url="partner_form").status_code == 302
+    assert len(mailoutbox) == 2  # the sender's confirmation and the secretariat's notice
+    notice = mailoutbox[1]
+    assert notice.subject == "New partner application: Freedom Network Bcc: everyone@example.org"
+    assert "everyone@example.org" not in notice.recipients()
+
+
 # --- triage ---------------------------------------------------------------------------------
 
 

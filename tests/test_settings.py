@@ -21,6 +21,7 @@ PRODUCTION = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SECURE_HSTS_PRELOAD": "1",
     "BEHIND_HTTPS_PROXY": "1",
+    "SITE_URL": "https://coordination.alliance87.org",
 }
 
 
@@ -43,6 +44,13 @@ def test_production_settings_pass_check_deploy(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_links_in_emails_are_not_https(tmp_path):
+    env = {**PRODUCTION, "SITE_URL": "http://coordination.alliance87.org"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "coordination.W001" in result.stdout + result.stderr
 
 
 def test_admins_and_sentry_come_from_the_environment(tmp_path):
