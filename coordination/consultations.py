@@ -31,7 +31,7 @@ from .models import (
     Person,
     User,
 )
-from .selectors import consultation_responders
+from .selectors import consultation_respondents, consultation_responders
 from .services import action_item_record_trigger
 
 DEFAULT_WINDOW_DAYS = 14
@@ -455,7 +455,7 @@ def responses(consultation: Consultation) -> list[dict]:
     responded = consultation_responders([consultation.pk])
     rows = []
     members = (
-        Membership.objects.filter(group_id=consultation.audience_id)
+        consultation_respondents(Membership.objects.filter(group_id=consultation.audience_id))
         .select_related("person__organisation")
         .order_by("person__full_name")
     )

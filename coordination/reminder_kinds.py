@@ -67,7 +67,7 @@ class ConsultationReminders(ReminderKind):
         if not consultations:
             return
         ids = [c.pk for c in consultations]
-        members = _members_with_email({c.audience_id for c in consultations})
+        members = _members_with_email({c.audience_id for c in consultations}, respondents=True)
         responded = consultation_responders(ids)
         tz = _zone()
         for consultation in consultations:
@@ -184,9 +184,9 @@ class ActionItemReminders(ReminderKind):
         return {"item": obj, "milestone": milestone, "today": timezone.localdate()}
 
 
-def _members_with_email(group_ids) -> dict[int, set[int]]:
+def _members_with_email(group_ids, *, respondents: bool = False) -> dict[int, set[int]]:
     """Group id → ids of its members who have an address (two queries)."""
-    members = audience_ids(group_ids)
+    members = audience_ids(group_ids, respondents=respondents)
     reachable = _with_email(set().union(*members.values())) if members else set()
     return {group_id: people & reachable for group_id, people in members.items()}
 

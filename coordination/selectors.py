@@ -163,11 +163,21 @@ def has_responded(person: Person | None, consultation: Consultation) -> bool:
     return Person.objects.filter(Exists(commented) | Exists(stated), pk=person.pk).exists()
 
 
-def audience_ids(group_ids) -> dict[int, set[int]]:
-    """Group id → ids of its members: a consultation's or a meeting's audience. One query."""
+def audience_ids(group_ids, *, respondents: bool = False) -> dict[int, set[int]]:
+    """Group id → ids of its members: a meeting's or a consultation's audience. One query.
+
+    respondents: only those asked to respond to a consultation. The secretariat sitting in the
+    group runs the consultation; it is not a member who has yet to respond.
+    """
+    memberships = Membership.objects.filter(group_id__in=group_ids)
+    if respondents:
+        memberships = consultation_respondents(memberships)
     members = defaultdict(set)
-    for group_id, person_id in Membership.objects.filter(group_id__in=group_ids).values_list(
-        "group_id", "person_id"
-    ):
+    for group_id, person_id in memberships.values_list("group_id", "person_id"):
         members[group_id].add(person_id)
     return dict(members)
+
+
+def consultation_respondents(memberships):
+    """The memberships whose holders are asked to respond (all but the secretariat's)."""
+    return memberships.exclude(role=Membership.Role.SECRETARIAT)

@@ -540,3 +540,14 @@ def test_the_calendar_feed_follows_the_pages_rules_for_items_and_events(client, 
     assert "Due: Theirs to do" not in summaries
     assert {"For the GCG", "For every member"} <= summaries
     assert "For the other group" not in summaries
+
+
+def test_the_secretariat_in_the_group_is_not_asked_to_respond(consultation, gcg):
+    member(gcg, "Ana")
+    officer = member(gcg, "Officer")
+    officer.memberships.update(role="secretariat")
+    assert sweep_at(OPENS) == [("ana@example.org", "Open for comment: Guidance Note")]
+    two_days = CLOSES - datetime.timedelta(days=2)
+    assert [to for to, _subject in sweep_at(two_days)] == ["ana@example.org"]
+    rows = consultations.responses(consultation)
+    assert [row["person"].full_name for row in rows] == ["Ana"]
