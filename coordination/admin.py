@@ -69,6 +69,7 @@ class ServiceActions:
     the others go on, as the site would have refused it."""
 
     def apply_each(self, request, queryset, operation, *, errors, name, per_row=None, **arguments):
+        done = 0
         for row in queryset:
             try:
                 operation(
@@ -76,6 +77,15 @@ class ServiceActions:
                 )
             except errors as error:
                 self.message_user(request, f"{row}: {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d record updated.", "%(count)d records updated.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
 
 
 class PublicSubmissionAdmin(ServiceActions, admin.ModelAdmin):
@@ -538,6 +548,12 @@ class ConsultationAddForm(forms.ModelForm):
     class Meta:
         model = Consultation
         fields = ["version", "audience", "opens_at", "closes_at", "comments_private"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = DocumentVersion.objects.filter(
+            status__in=[DocumentVersion.Status.DRAFT, DocumentVersion.Status.SHARED]
+        )
 
     def clean(self):
         data = super().clean()

@@ -96,7 +96,7 @@ def test_the_admin_refuses_a_consultation_on_a_superseded_version(client, office
     consultations.version_publish(document=document, text=TEXT + "More.\n", change_summary="")
     response = add_consultation(client, old, gcg)
     assert response.status_code == 200
-    assert "this one is “Superseded”" in response.content.decode()
+    assert response.context["adminform"].form.errors["version"]  # not among the choices
     assert not Consultation.objects.exists()
 
 
@@ -347,3 +347,13 @@ def test_showing_a_country_publicly_in_the_admin_is_attributed_and_its_stage_is_
     country.refresh_from_db()
     assert (country.is_public, country.stage) == (True, "interest")
     assert country.history.first().history_user == officer
+
+
+def test_an_admin_action_says_what_it_did(client, officer, gcg):
+    items = [factories.ActionItemFactory(meeting__group=gcg, order=n) for n in (1, 2)]
+    response = client.post(
+        reverse("admin:coordination_actionitem_changelist"),
+        {"action": "mark_done", "_selected_action": [item.pk for item in items]},
+        follow=True,
+    )
+    assert "2 records updated." in response.content.decode()
