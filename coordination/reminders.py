@@ -8,10 +8,14 @@ A *kind* says what is due (`due(now)`, a fixed number of queries) and how its em
 2. claims a batch of unsent rows (`select_for_update(skip_locked=True)` and a conditional
    update with a claim token, so two sweeps never claim the same row);
 3. sends the batch over one SMTP connection, outside any transaction, marking each row sent
-   as soon as it went out. An SMTP failure puts the row back with a growing delay; a refused
+   as soon as it went out. Each claim is taken with the current time and renewed just before
+   its message goes out; a row whose claim was lost (taken over after CLAIM_TIMEOUT) is
+   skipped, not sent. An SMTP failure puts the row back with a growing delay; a refused
    address is recorded and given up; a claim left by a dead worker expires and is retried.
 
-Exactly-once comes from the database, not from Celery: the Celery task only calls `sweep`.
+One sweep runs at a time (an advisory lock on PostgreSQL): a beat that fires while a long sweep
+is still sending finds the lock taken and leaves the work to it. Exactly-once comes from the
+database, not from Celery: the Celery task only calls `sweep`.
 """
 
 import contextlib
@@ -29,7 +33,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -220,7 +224,7 @@ def reminders_claim(
         # The same condition again: where row locks do not exist (SQLite), the update itself
         # decides which sweep gets a row.
         Reminder.objects.filter(claimable, pk__in=ids).update(
-            claimed_at=now, claim_token=token, attempts=F("attempts") + 1
+            claimed_at=timezone.now(), claim_token=token, attempts=F("attempts") + 1
         )
     claimed = list(
         Reminder.objects.filter(claim_token=token, sent_at__isnull=True).select_related(
@@ -240,7 +244,7 @@ def _usable_address(person: Person) -> str | None:
 
 def reminders_send(token: uuid.UUID, reminders: list[Reminder]) -> dict:
     """Sends a claimed batch through one SMTP connection; returns counts for the log."""
-    counts = {"sent": 0, "retry": 0, "failed": 0, "dropped": 0}
+    counts = {"sent": 0, "retry": 0, "failed": 0, "dropped": 0, "lost": 0}
     objects = {}
     for name in {r.kind for r in reminders}:
         kind = KINDS.get(name)
@@ -278,6 +282,10 @@ def _send_one(reminder, token, objects, connection, counts) -> None:
         return
     message = kind.message(obj=obj, milestone=reminder.milestone, person=person)
     message.connection = connection
+    if not claim_renew(mine):
+        logger.warning("Reminder %s skipped: its claim was taken over.", reminder.pk)
+        counts["lost"] += 1
+        return
     try:
         message.send()
     except smtplib.SMTPRecipientsRefused as error:
@@ -300,16 +308,50 @@ def _send_one(reminder, token, objects, connection, counts) -> None:
     counts["sent"] += 1
 
 
+def claim_renew(mine) -> bool:
+    """Renews the claim just before its message goes out; False if another sweep took it."""
+    return bool(mine.update(claimed_at=timezone.now()))
+
+
+SWEEP_LOCK = 87_000_001  # the advisory lock's key: any number no other code uses
+
+
+@contextlib.contextmanager
+def sweep_lock():
+    """Yields whether this process may sweep: one at a time on PostgreSQL. SQLite serves one
+    process (make demo), where sweeps are run by hand."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SWEEP_LOCK])
+        taken = cursor.fetchone()[0]
+    try:
+        yield taken
+    finally:
+        if taken:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK])
+
+
 def sweep(now: datetime.datetime | None = None, *, limit: int = BATCH_SIZE) -> dict:
     """Records what is due, sends batch after batch until nothing is left to claim, then
-    the digests that are due."""
-    now = now or timezone.now()
+    the digests that are due; nothing at all while another sweep runs."""
+    with sweep_lock() as alone:
+        if not alone:
+            logger.info("Another sweep is running: this one leaves the work to it.")
+            return {"skipped": 1}
+        return _sweep(now or timezone.now(), limit)
+
+
+def _sweep(now: datetime.datetime, limit: int) -> dict:
     totals = {
         "due": reminders_record(now),
         "sent": 0,
         "retry": 0,
         "failed": 0,
         "dropped": 0,
+        "lost": 0,
         "digests": 0,
     }
     while True:
@@ -417,6 +459,9 @@ def _digest_send(person: Person, token: uuid.UUID, reminders: list[Reminder]) ->
             headers=_list_headers(context["unsubscribe_url"]),
         )
         message.attach_alternative(render_to_string("reminders/digest.html", context), "text/html")
+    if not claim_renew(mine):
+        logger.warning("Digest for %s skipped: its claim was taken over.", person.pk)
+        return False
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:

@@ -6,6 +6,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 import zoneinfo
 from pathlib import Path
 
@@ -244,7 +245,8 @@ def test_the_management_command_and_the_celery_task_run_the_same_sweep(consultat
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_send_every_reminder_exactly_once(gcg, tmp_path):
-    """Two `send_reminders` processes over the same 300 due reminders, on PostgreSQL."""
+    """Two `send_reminders` processes over the same 300 due reminders, on PostgreSQL, with
+    batches (200 × 10 ms) slower than the claim timeout (1 s)."""
     version = factories.DocumentVersionFactory(document__owner_group=gcg, document__title="Note")
     now = datetime.datetime.now(datetime.UTC)
     consultations.consultation_open(
@@ -261,13 +263,17 @@ def test_two_sweeps_at_once_send_every_reminder_exactly_once(gcg, tmp_path):
         "DATABASE_URL": "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**database),
         "EMAIL_BACKEND": "tests.mail_backends.SlowFileBackend",
         "TEST_MAIL_DIR": str(tmp_path),
+        "TEST_MAIL_DELAY": "0.01",
+        "REMINDER_CLAIM_TIMEOUT": "1",
         "SECRET_KEY": "test-only",
         "DEBUG": "0",
     }
     root = Path(__file__).resolve().parent.parent
     command = [sys.executable, "manage.py", "send_reminders"]
-    processes = [subprocess.Popen(command, cwd=root, env=env) for _ in range(2)]  # noqa: S603
-    assert [p.wait(timeout=120) for p in processes] == [0, 0]
+    first = subprocess.Popen(command, cwd=root, env=env)  # noqa: S603
+    time.sleep(2.5)  # the next beat's sweep, once the first one's claims look expired
+    second = subprocess.Popen(command, cwd=root, env=env)  # noqa: S603
+    assert [p.wait(timeout=120) for p in (first, second)] == [0, 0]
 
     recipients = [
         email.message_from_bytes(path.read_bytes())["To"] for path in tmp_path.glob("*.eml")
@@ -551,3 +557,46 @@ def test_the_secretariat_in_the_group_is_not_asked_to_respond(consultation, gcg)
     assert [to for to, _subject in sweep_at(two_days)] == ["ana@example.org"]
     rows = consultations.responses(consultation)
     assert [row["person"].full_name for row in rows] == ["Ana"]
+
+
+def test_a_row_whose_claim_was_taken_over_is_skipped_not_sent(consultation, gcg):
+    import uuid
+
+    from coordination.reminders import reminders_claim, reminders_record, reminders_send
+
+    member(gcg, "Ana")
+    member(gcg, "Ben")
+    mail.outbox.clear()
+    with time_machine.travel(OPENS, tick=False):
+        reminders_record(OPENS)
+        token, batch = reminders_claim(OPENS)
+        assert len(batch) == 2
+        # Another sweep took the first row over (its claim had expired) before it went out.
+        Reminder.objects.filter(pk=batch[0].pk).update(claim_token=uuid.uuid4())
+        counts = reminders_send(token, batch)
+    assert (counts["sent"], counts["lost"]) == (1, 1)
+    assert [m.to for m in mail.outbox] == [[batch[1].recipient.email]]
+    assert not Reminder.objects.get(pk=batch[0].pk).sent_at
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_leaves_the_work_to_one_already_running(consultation, gcg):
+    import psycopg
+
+    from coordination.reminders import SWEEP_LOCK
+
+    member(gcg, "Ana")
+    database = connection.settings_dict
+    other = psycopg.connect(
+        host=database["HOST"], port=database["PORT"], dbname=database["NAME"],
+        user=database["USER"], password=database["PASSWORD"], autocommit=True,
+    )  # fmt: skip
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [SWEEP_LOCK])  # a sweep still sending
+        assert sweep_at(OPENS) == []
+        assert not Reminder.objects.exists()
+        other.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK])
+        assert sweep_at(OPENS) == [("ana@example.org", "Open for comment: Guidance Note")]
+    finally:
+        other.close()

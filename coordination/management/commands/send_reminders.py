@@ -10,7 +10,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         totals = sweep()
+        if totals.get("skipped"):
+            self.stdout.write("Reminders: another sweep is running; it sends what is due.")
+            return
         self.stdout.write(
             "Reminders: {due} due, {sent} sent now, {retry} to retry, "
-            "{failed} failed, {dropped} dropped.".format(**totals)
+            "{failed} failed, {dropped} dropped, {lost} taken over.".format(**totals)
         )
