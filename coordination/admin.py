@@ -721,13 +721,22 @@ class ReminderStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("failed", _("Failed")), ("pending", _("Waiting")), ("sent", _("Sent"))]
+        return [
+            ("failed", _("Failed")),
+            ("pending", _("Waiting")),
+            ("sent", _("Sent")),
+            ("dropped", _("Dropped (no longer true)")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "failed":
             return queryset.filter(failed_at__isnull=False)
+        if self.value() == "dropped":
+            return queryset.filter(dropped_at__isnull=False)
         if self.value() == "pending":
-            return queryset.filter(sent_at__isnull=True, failed_at__isnull=True)
+            return queryset.filter(
+                sent_at__isnull=True, failed_at__isnull=True, dropped_at__isnull=True
+            )
         if self.value() == "sent":
             return queryset.filter(sent_at__isnull=False)
         return queryset
@@ -738,7 +747,9 @@ class ReminderAdmin(admin.ModelAdmin):
     """The outbox's own record: read here, written only by the sweep."""
 
     list_display = [
-        "kind", "milestone", "recipient", "due_at", "sent_at", "failed_at", "attempts", "last_error"
+        "kind", "milestone", "recipient", "due_at", "sent_at", "failed_at", "dropped_at",
+        "attempts",
+        "last_error",
     ]  # fmt: skip
     list_filter = [ReminderStateFilter, "kind", "milestone"]
     list_select_related = ["recipient"]

@@ -1425,6 +1425,12 @@ class Reminder(models.Model):
     failed_at = models.DateTimeField(
         _("given up at"), null=True, blank=True, help_text=_("Bounced, or no usable address.")
     )
+    dropped_at = models.DateTimeField(
+        _("dropped at"),
+        null=True,
+        blank=True,
+        help_text=_("Not sent: no longer true when its turn came, or its object was deleted."),
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
 
@@ -1432,10 +1438,10 @@ class Reminder(models.Model):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         indexes = [
-            # used by the sweep's claim: unsent, unfailed rows whose attempt is due
+            # used by the sweep's claim: rows still to send whose attempt is due
             models.Index(
                 fields=["next_attempt_at"],
-                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True, dropped_at__isnull=True),
                 name="reminder_pending",
             ),
         ]

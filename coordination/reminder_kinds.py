@@ -19,9 +19,15 @@ from .models import (
     parse_day_list,
 )
 from .reminders import Due, ReminderKind
-from .selectors import action_item_owners, audience_ids, consultation_responders
+from .selectors import (
+    action_item_owners,
+    audience_ids,
+    consultation_responders,
+    has_responded,
+)
 
 CLOSED_NOTICE_WINDOW = datetime.timedelta(days=7)
+MAX_OVERDUE_REMINDERS = 4  # the day after the due date, then weekly: four in all
 
 
 def _zone(name: str | None = None) -> zoneinfo.ZoneInfo:
@@ -91,6 +97,13 @@ class ConsultationReminders(ReminderKind):
                 for person_id in waiting:
                     yield Due(consultation, person_id, f"before-{days}d", moment)
 
+    def is_still_true(self, obj, milestone, person):
+        if not super().is_still_true(obj, milestone, person):
+            return False
+        if milestone == "closed":
+            return True
+        return obj.is_open(timezone.now()) and not has_responded(person, obj)
+
     def objects(self, ids):
         return Consultation.objects.select_related("version__document", "audience").in_bulk(ids)
 
@@ -151,6 +164,8 @@ class ActionItemReminders(ReminderKind):
             started = item.triggered_at or item.created_at
             if today > item.due_on:
                 weeks = ((today - item.due_on).days - 1) // 7 + 1  # the day after, then weekly
+                if weeks > MAX_OVERDUE_REMINDERS:
+                    continue  # left to the secretariat's overdue list, not reminded forever
                 milestone = f"overdue-w{weeks}"
                 moment = due_moment + datetime.timedelta(days=1 + 7 * (weeks - 1))
             else:
@@ -160,6 +175,9 @@ class ActionItemReminders(ReminderKind):
                 milestone, moment = f"before-{lead[0]}d", lead[1]
             for person_id in people:
                 yield Due(item, person_id, milestone, moment)
+
+    def is_still_true(self, obj, milestone, person):
+        return super().is_still_true(obj, milestone, person) and obj.is_open
 
     def _owners(self, item_ids):
         """Each item's owners who have an address."""
@@ -226,6 +244,19 @@ class MeetingReminders(ReminderKind):
 
     def objects(self, ids):
         return Meeting.objects.select_related("group").in_bulk(ids)
+
+    def is_still_true(self, obj, milestone, person):
+        """A cancelled meeting sends only its cancellation; an invitation for dates that have
+        changed since gives way to the newer one."""
+        if not super().is_still_true(obj, milestone, person):
+            return False
+        if milestone.startswith("cancelled"):
+            return True
+        if obj.status == Meeting.Status.CANCELLED:
+            return False
+        if milestone.startswith("invitation-"):
+            return milestone == f"invitation-{obj.ical_sequence}"
+        return True
 
     def needs_action(self, milestone):
         return milestone == "papers"

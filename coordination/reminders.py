@@ -94,6 +94,12 @@ class ReminderKind:
     def attachments(self, obj, milestone: str) -> list[MIMEBase]:
         return []
 
+    def is_still_true(self, obj, milestone: str, person: Person) -> bool:
+        """Asked again just before the message goes out (what was due when recorded may no
+        longer be: the item is done, the person unsubscribed). Kinds add their own rule."""
+        muted = person.muted_kinds or []
+        return self.name not in muted and "*" not in muted
+
     def message(self, *, obj, milestone: str, person: Person) -> EmailMultiAlternatives:
         unsubscribe = unsubscribe_url(person, self.name)
         context = {
@@ -198,9 +204,12 @@ def reminders_record(now: datetime.datetime) -> int:
 
 
 def _claimable(now) -> Q:
-    return Q(sent_at__isnull=True, failed_at__isnull=True, next_attempt_at__lte=now) & (
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
-    )
+    return Q(
+        sent_at__isnull=True,
+        failed_at__isnull=True,
+        dropped_at__isnull=True,
+        next_attempt_at__lte=now,
+    ) & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
 
 
 def reminders_claim(
@@ -272,10 +281,14 @@ def _send_one(reminder, token, objects, connection, counts) -> None:
     obj = objects.get(reminder.kind, {}).get(reminder.object_id)
     if kind is None or obj is None:
         logger.info("Reminder %s dropped: its %s no longer exists.", reminder.pk, reminder.kind)
-        mine.update(failed_at=timezone.now(), last_error="The object no longer exists.")
+        mine.update(dropped_at=timezone.now(), last_error="The object no longer exists.")
         counts["dropped"] += 1
         return
     person = reminder.recipient
+    if not kind.is_still_true(obj, reminder.milestone, person):
+        mine.update(dropped_at=timezone.now(), last_error="No longer true when its turn came.")
+        counts["dropped"] += 1
+        return
     if not _usable_address(person):
         mine.update(failed_at=timezone.now(), last_error=f"No usable address: {person.email!r}")
         counts["failed"] += 1
@@ -421,9 +434,12 @@ def _digest_send(person: Person, token: uuid.UUID, reminders: list[Reminder]) ->
         objects = kind.objects([r.object_id for r in reminders if r.kind == name]) if kind else {}
         for reminder in (r for r in reminders if r.kind == name):
             obj = objects.get(reminder.object_id)
-            if obj is None:
+            if obj is None or not kind.is_still_true(obj, reminder.milestone, person):
                 mine.filter(pk=reminder.pk).update(
-                    failed_at=timezone.now(), last_error="The object no longer exists."
+                    dropped_at=timezone.now(),
+                    last_error="No longer true when its turn came."
+                    if obj
+                    else "The object no longer exists.",
                 )
                 continue
             entries.append((kind, obj, reminder))

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from coordination import consultations
+from coordination import consultations, services
 from coordination.models import Comment, Reminder
 from coordination.reminders import sweep
 from tests import factories
@@ -228,7 +228,7 @@ def test_a_reminder_for_a_deleted_object_is_dropped_with_a_log_line(gcg, caplog)
         sweep()
     assert mail.outbox == []
     assert "no longer exists" in caplog.text
-    assert Reminder.objects.get().failed_at is not None
+    assert Reminder.objects.get().dropped_at is not None  # not an address problem
 
 
 def test_the_management_command_and_the_celery_task_run_the_same_sweep(consultation, gcg):
@@ -600,3 +600,74 @@ def test_a_sweep_leaves_the_work_to_one_already_running(consultation, gcg):
         assert sweep_at(OPENS) == [("ana@example.org", "Open for comment: Guidance Note")]
     finally:
         other.close()
+
+
+def test_an_unsubscribe_between_recording_and_sending_sends_nothing(consultation, gcg):
+    from coordination.reminders import reminders_claim, reminders_record, reminders_send
+
+    ana = member(gcg, "Ana")
+    mail.outbox.clear()
+    with time_machine.travel(OPENS, tick=False):
+        reminders_record(OPENS)
+        token, batch = reminders_claim(OPENS)
+        ana.muted_kinds = ["*"]  # the one-click unsubscribe, while the sweep was on its way
+        ana.save(update_fields=["muted_kinds"])
+        batch[0].recipient.refresh_from_db()
+        counts = reminders_send(token, batch)
+    assert (counts["sent"], counts["dropped"]) == (0, 1)
+    assert mail.outbox == []
+    assert Reminder.objects.get().dropped_at is not None
+
+
+def test_an_item_done_between_recording_and_sending_is_not_reminded(gcg, settings):
+    from coordination.reminders import reminders_record
+
+    ana = member(gcg, "Ana")
+    item = factories.ActionItemFactory(
+        meeting__group=gcg,
+        due_on=datetime.date(2018, 12, 10),
+        created_at=datetime.datetime(2018, 11, 1, tzinfo=GENEVA),
+    )
+    item.owner_people.add(ana)
+    moment = datetime.datetime(2018, 12, 9, 0, 0, tzinfo=GENEVA)
+    with time_machine.travel(moment, tick=False):
+        reminders_record(moment)
+    assert Reminder.objects.count() == 1
+    services.action_item_set_status(action_item=item, status="done", by=ana.user)
+    assert sweep_at(moment + SECOND) == []
+    assert Reminder.objects.get().dropped_at is not None
+
+
+def test_overdue_reminders_stop_after_four(gcg):
+    ana = member(gcg, "Ana")
+    item = factories.ActionItemFactory(meeting__group=gcg, due_on=datetime.date(2018, 12, 10))
+    item.owner_people.add(ana)
+    day_after = datetime.datetime(2018, 12, 11, 0, 0, tzinfo=GENEVA)
+    sent = [sweep_at(day_after + datetime.timedelta(weeks=w)) for w in range(8)]
+    assert [len(s) for s in sent] == [1, 1, 1, 1, 0, 0, 0, 0]
+
+
+def test_a_digest_leaves_out_what_was_done_and_is_not_sent_after_an_unsubscribe(consultation, gcg):
+    ana = member(gcg, "Ana")
+    ana.notification_delivery = "daily"
+    ana.save()
+    late = factories.ActionItemFactory(
+        title="Overdue report", meeting__group=gcg, due_on=datetime.date(2018, 12, 1),
+        created_at=datetime.datetime(2018, 11, 1, tzinfo=GENEVA),
+    )  # fmt: skip
+    late.owner_people.add(ana)
+    assert sweep_at(OPENS) == []  # recorded, waiting for tomorrow's digest
+    services.action_item_set_status(action_item=late, status="done", by=ana.user)
+    digest = sweep_at(OPENS + datetime.timedelta(hours=22))
+    assert digest == [("ana@example.org", "Alliance 8.7: 1 things for you")]
+    assert "Overdue report" not in mail.outbox[0].body
+
+    consultations.consultation_open(
+        version=factories.DocumentVersionFactory(document__owner_group=gcg, text="Two."),
+        audience=gcg,
+        opens_at=OPENS + datetime.timedelta(days=1),
+    )
+    assert sweep_at(OPENS + datetime.timedelta(days=1, hours=1)) == []  # recorded
+    ana.muted_kinds = ["*"]
+    ana.save(update_fields=["muted_kinds"])
+    assert sweep_at(OPENS + datetime.timedelta(days=1, hours=22)) == []  # nothing after it
