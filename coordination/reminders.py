@@ -279,16 +279,13 @@ def _send_one(reminder, token, objects, connection, counts) -> None:
     mine = Reminder.objects.filter(pk=reminder.pk, claim_token=token, sent_at__isnull=True)
     kind = KINDS.get(reminder.kind)
     obj = objects.get(reminder.kind, {}).get(reminder.object_id)
-    if kind is None or obj is None:
-        logger.info("Reminder %s dropped: its %s no longer exists.", reminder.pk, reminder.kind)
-        mine.update(dropped_at=timezone.now(), last_error="The object no longer exists.")
+    reason = _why_dropped(kind, obj, reminder)
+    if reason:
+        logger.info("Reminder %s (%s) dropped: %s", reminder.pk, reminder.kind, reason)
+        mine.update(dropped_at=timezone.now(), last_error=reason)
         counts["dropped"] += 1
         return
     person = reminder.recipient
-    if not kind.is_still_true(obj, reminder.milestone, person):
-        mine.update(dropped_at=timezone.now(), last_error="No longer true when its turn came.")
-        counts["dropped"] += 1
-        return
     if not _usable_address(person):
         mine.update(failed_at=timezone.now(), last_error=f"No usable address: {person.email!r}")
         counts["failed"] += 1
@@ -319,6 +316,16 @@ def _send_one(reminder, token, objects, connection, counts) -> None:
         raise
     mine.update(sent_at=timezone.now(), last_error="")
     counts["sent"] += 1
+
+
+def _why_dropped(kind, obj, reminder) -> str:
+    """Why a claimed reminder is not sent after all ("" if it is), asked just before it would
+    go out, alone or as a digest line."""
+    if kind is None or obj is None:
+        return "The object no longer exists."
+    if not kind.is_still_true(obj, reminder.milestone, reminder.recipient):
+        return "No longer true when its turn came."
+    return ""
 
 
 def claim_renew(mine) -> bool:
@@ -434,13 +441,9 @@ def _digest_send(person: Person, token: uuid.UUID, reminders: list[Reminder]) ->
         objects = kind.objects([r.object_id for r in reminders if r.kind == name]) if kind else {}
         for reminder in (r for r in reminders if r.kind == name):
             obj = objects.get(reminder.object_id)
-            if obj is None or not kind.is_still_true(obj, reminder.milestone, person):
-                mine.filter(pk=reminder.pk).update(
-                    dropped_at=timezone.now(),
-                    last_error="No longer true when its turn came."
-                    if obj
-                    else "The object no longer exists.",
-                )
+            reason = _why_dropped(kind, obj, reminder)
+            if reason:
+                mine.filter(pk=reminder.pk).update(dropped_at=timezone.now(), last_error=reason)
                 continue
             entries.append((kind, obj, reminder))
     if not entries:

@@ -352,7 +352,9 @@ def test_preferences_choose_kinds_and_a_digest(client, gcg):
     assert ana.muted_kinds == ["action_item", "meeting", "event"]
 
 
-def test_a_daily_digest_groups_what_needs_action_first_then_by_deadline(consultation, gcg):
+@pytest.fixture
+def ana_on_digest(gcg):
+    """Ana takes a daily digest, and owns an item overdue since 1 December 2018."""
     ana = member(gcg, "Ana")
     ana.notification_delivery = "daily"
     ana.save()
@@ -361,6 +363,13 @@ def test_a_daily_digest_groups_what_needs_action_first_then_by_deadline(consulta
         created_at=datetime.datetime(2018, 11, 1, tzinfo=GENEVA),
     )  # fmt: skip
     late.owner_people.add(ana)
+    return ana, late
+
+
+def test_a_daily_digest_groups_what_needs_action_first_then_by_deadline(
+    consultation, gcg, ana_on_digest
+):
+    ana, late = ana_on_digest
     other = factories.DocumentVersionFactory(
         document__owner_group=gcg, document__title="Closed one"
     )
@@ -647,15 +656,10 @@ def test_overdue_reminders_stop_after_four(gcg):
     assert [len(s) for s in sent] == [1, 1, 1, 1, 0, 0, 0, 0]
 
 
-def test_a_digest_leaves_out_what_was_done_and_is_not_sent_after_an_unsubscribe(consultation, gcg):
-    ana = member(gcg, "Ana")
-    ana.notification_delivery = "daily"
-    ana.save()
-    late = factories.ActionItemFactory(
-        title="Overdue report", meeting__group=gcg, due_on=datetime.date(2018, 12, 1),
-        created_at=datetime.datetime(2018, 11, 1, tzinfo=GENEVA),
-    )  # fmt: skip
-    late.owner_people.add(ana)
+def test_a_digest_leaves_out_what_was_done_and_is_not_sent_after_an_unsubscribe(
+    consultation, gcg, ana_on_digest
+):
+    ana, late = ana_on_digest
     assert sweep_at(OPENS) == []  # recorded, waiting for tomorrow's digest
     services.action_item_set_status(action_item=late, status="done", by=ana.user)
     digest = sweep_at(OPENS + datetime.timedelta(hours=22))
