@@ -11,17 +11,19 @@ from .models import PartnerApplication
 
 
 def partner_apply(*, form, ip_address: str | None) -> tuple[PartnerApplication, bool]:
-    """Stores the application (once per form; spam too, marked), then confirms and tells."""
-    application, created = public_submission_save(form=form, ip_address=ip_address)
-    if created and application.status != SubmissionStatus.SPAM:
-        public_submission_notify(
-            submission=application,
-            confirmation_template="actiongroups/email/partner_confirmation.txt",
-            subject=_("We received your application to join Alliance 8.7 as a partner"),
-            secretariat_subject=_("New partner application: %(name)s")
-            % {"name": application.organisation_name},
-            triage_path="/admin/actiongroups/partnerapplication/?status__exact=new",
-        )
+    """Stores the application (once per form; spam too, marked), then confirms and tells
+    (both emails recorded in the outbox with it, sent after the commit)."""
+    with transaction.atomic():  # the record and its emails, or neither
+        application, created = public_submission_save(form=form, ip_address=ip_address)
+        if created and application.status != SubmissionStatus.SPAM:
+            public_submission_notify(
+                submission=application,
+                confirmation_template="actiongroups/email/partner_confirmation",
+                subject=_("We received your application to join Alliance 8.7 as a partner"),
+                secretariat_subject=_("New partner application: %(name)s")
+                % {"name": application.organisation_name},
+                triage_path="/admin/actiongroups/partnerapplication/?status__exact=new",
+            )
     return application, created
 
 

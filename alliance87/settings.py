@@ -155,11 +155,15 @@ def admins_from(value: str) -> list[tuple[str, str]]:
     return admins
 
 
-# Who receives the site's errors by email (with DEBUG off): Django's mail_admins.
+# Who receives the site's errors by email (with DEBUG off): recorded in the outbox and sent
+# after the failed request, like every other email (coordination.outbox).
 ADMINS = admins_from(env("ADMINS", default=""))
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_TASK_ACKS_LATE = True
+# A page that queues a task after its commit never waits long for a broker that is down (the
+# outbox's next sweep sends what the task would have sent).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 # Reminders: a claim older than this (seconds) was left by a dead worker and is retried.
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=600)
@@ -211,7 +215,7 @@ LOGGING = {
         "mail_admins": {
             "level": "ERROR",
             "filters": ["require_debug_false"],
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "coordination.error_reports.OutboxAdminEmailHandler",
         },
     },
     "loggers": {

@@ -27,6 +27,7 @@ from .models import (
     Membership,
     NoCommentStatement,
     Organisation,
+    OutboundEmail,
     Person,
     Reminder,
     User,
@@ -172,7 +173,11 @@ class PersonAdmin(SimpleHistoryAdmin):
         if invited:
             self.message_user(
                 request,
-                ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", invited)
+                ngettext(
+                    "%(count)d invitation recorded; it goes out within a minute.",
+                    "%(count)d invitations recorded; they go out within a minute.",
+                    invited,
+                )
                 % {"count": invited},
                 messages.SUCCESS,
             )
@@ -716,17 +721,21 @@ class CommentAdmin(SimpleHistoryAdmin):
         )
 
 
-class ReminderStateFilter(admin.SimpleListFilter):
+class DeliveryStateFilter(admin.SimpleListFilter):
+    """Waiting, sent, given up (and, for reminders, dropped): what the outbox's rows say."""
+
     title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [
-            ("failed", _("Failed")),
-            ("pending", _("Waiting")),
-            ("sent", _("Sent")),
-            ("dropped", _("Dropped (no longer true)")),
-        ]
+        states = [("failed", _("Failed")), ("pending", _("Waiting")), ("sent", _("Sent"))]
+        if self._has_dropped(model_admin.model):
+            states.append(("dropped", _("Dropped (no longer true)")))
+        return states
+
+    @staticmethod
+    def _has_dropped(model) -> bool:
+        return any(field.name == "dropped_at" for field in model._meta.fields)
 
     def queryset(self, request, queryset):
         if self.value() == "failed":
@@ -734,30 +743,52 @@ class ReminderStateFilter(admin.SimpleListFilter):
         if self.value() == "dropped":
             return queryset.filter(dropped_at__isnull=False)
         if self.value() == "pending":
-            return queryset.filter(
-                sent_at__isnull=True, failed_at__isnull=True, dropped_at__isnull=True
-            )
+            pending = queryset.filter(sent_at__isnull=True, failed_at__isnull=True)
+            if self._has_dropped(queryset.model):
+                pending = pending.filter(dropped_at__isnull=True)
+            return pending
         if self.value() == "sent":
             return queryset.filter(sent_at__isnull=False)
         return queryset
 
 
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    """The outbox's own record: read here, written only by the sweep."""
-
-    list_display = [
-        "kind", "milestone", "recipient", "due_at", "sent_at", "failed_at", "dropped_at",
-        "attempts",
-        "last_error",
-    ]  # fmt: skip
-    list_filter = [ReminderStateFilter, "kind", "milestone"]
-    list_select_related = ["recipient"]
-    search_fields = ["recipient__full_name", "recipient__email"]
-    date_hierarchy = "due_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record written only by the senders: read here, never changed."""
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    """The reminders' own record, written only by the sweep."""
+
+    list_display = [
+        "kind", "milestone", "recipient", "due_at", "sent_at", "failed_at", "dropped_at",
+        "attempts",
+        "last_error",
+    ]  # fmt: skip
+    list_filter = [DeliveryStateFilter, "kind", "milestone"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__full_name", "recipient__email"]
+    date_hierarchy = "due_at"
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    """Confirmations, notices, invitations, resets and error reports: what went out, what waits
+    for the mail server, what was refused."""
+
+    list_display = ["kind", "subject", "recipients", "created_at", "sent_at", "failed_at"]
+    list_display += ["attempts", "last_error"]
+    list_filter = [DeliveryStateFilter, "kind"]
+    search_fields = ["subject", "to"]
+    date_hierarchy = "created_at"
+    exclude = ["html"]  # the text part says the same, and is what the admin can show safely
+
+    @admin.display(description=_("to"))
+    def recipients(self, email):
+        return ", ".join(email.to)

@@ -1,9 +1,11 @@
 import zoneinfo
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActionItem, Comment, Group, Meeting, Person, User
+from .outbox import email_queue
 
 
 def time_zone_choices():
@@ -180,3 +182,19 @@ class NotificationForm(forms.ModelForm):
         if commit:
             person.save(update_fields=["notification_delivery", "muted_kinds"])
         return person
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, except that its email is recorded in the outbox (sent after the
+    request, never inside it), in the account's language, with text and HTML."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        user = context["user"]
+        email_queue(
+            kind="password_reset",
+            to=[context["email"]],
+            subject=_("Choose a new password for the Alliance 8.7 site"),
+            template="registration/password_reset_email",
+            context=context,
+            language=user.language,
+        )

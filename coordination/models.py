@@ -1456,6 +1456,45 @@ class Reminder(models.Model):
         return f"{self.kind} {self.milestone} → {self.recipient}"
 
 
+class OutboundEmail(models.Model):
+    """An email that is not a reminder (a confirmation, a staff notice, an invitation, a
+    password reset, an error report), kept from the transaction that caused it until it is sent.
+
+    A request only records it; a task queued on commit, or the next sweep, sends it with the
+    same claims as the reminders (coordination.outbox). A mail server that is down delays it
+    and loses nothing."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    to = models.JSONField(_("to"), default=list)
+    subject = models.TextField(_("subject"))
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(
+        _("given up at"), null=True, blank=True, help_text=_("Refused, or failed too often.")
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="outbound_email_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.subject}"
+
+
 class PasswordResetRequest(models.Model):
     """A password-reset request that was let through, kept for an hour to count the next ones
     (coordination.password_resets): per account, so no one is flooded with emails, and per

@@ -4,20 +4,18 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from .history import save_with_history
 from .models import ActionItem, ActionItemStatusChange, Person, User
+from .outbox import email_queue
 from .selectors import secretariat_users
-from .text import one_line
 
 
 class ActionItemError(Exception):
@@ -91,25 +89,26 @@ def person_invite(*, person: Person, invited_by: User | None = None) -> User:
         if person.user_id != user.pk:
             person.user = user
             person.save(update_fields=["user"])
-    path = reverse(
-        "invitation_accept",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    context = {
-        "person": person,
-        "link": settings.SITE_URL.rstrip("/") + path,
-        "invited_by": invited_by,
-        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-    }
-    with override(user.language):
-        send_mail(
-            subject=_("Your invitation to the Alliance 8.7 coordination site"),
-            message=render_to_string("registration/invitation_email.txt", context),
-            from_email=None,
-            recipient_list=[user.email],
+        # Recorded with the account: no account without its invitation, nor the reverse.
+        path = reverse(
+            "invitation_accept",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+        email_queue(
+            kind="invitation",
+            to=[user.email],
+            subject=gettext_lazy("Your invitation to the Alliance 8.7 coordination site"),
+            template="registration/invitation_email",
+            context={
+                "person": person,
+                "link": settings.SITE_URL.rstrip("/") + path,
+                "invited_by": invited_by,
+                "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+            },
+            language=user.language,
         )
     return user
 
@@ -122,22 +121,26 @@ def public_submission_notify(
     secretariat_subject: str,
     triage_path: str,
 ) -> None:
-    """The sender's confirmation, and the secretariat's notice of something to triage."""
+    """The sender's confirmation, and the secretariat's notice of something to triage; both
+    recorded in the outbox with the submission, in the sender's language for the first."""
     site = settings.SITE_URL.rstrip("/")
-    context = {"submission": submission, "site": site, "triage_url": site + triage_path}
-    send_mail(
-        subject=one_line(subject),
-        message=render_to_string(confirmation_template, context),
-        from_email=None,
-        recipient_list=[submission.email],
+    context = {"submission": submission, "triage_url": site + triage_path}
+    email_queue(
+        kind="confirmation",
+        to=[submission.email],
+        subject=subject,
+        template=confirmation_template,
+        context=context,
+        language=get_language(),
     )
     secretariat = list(secretariat_users().exclude(email="").values_list("email", flat=True))
     if settings.SECRETARIAT_EMAIL:
         secretariat.append(settings.SECRETARIAT_EMAIL)
     if secretariat:
-        send_mail(
-            subject=one_line(secretariat_subject),
-            message=render_to_string("coordination/email/new_submission.txt", context),
-            from_email=None,
-            recipient_list=sorted(set(secretariat)),
+        email_queue(
+            kind="staff_notice",
+            to=secretariat,
+            subject=secretariat_subject,
+            template="coordination/email/new_submission",
+            context=context,
         )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import access, selectors
 from .clients import client_ip
-from .forms import ActionItemFilterForm, ActionItemStatusForm
+from .forms import ActionItemFilterForm, ActionItemStatusForm, OutboxPasswordResetForm
 from .models import (
     ActionItem,
     Attendance,
@@ -307,6 +307,8 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
     """Django's reset page within the limits of coordination.password_resets. Past the account's
     limit the page answers as it does for an unknown email and sends nothing, so it tells no one
     whether the account exists; past the address's limit it asks the client to wait."""
+
+    form_class = OutboxPasswordResetForm
 
     def form_valid(self, form):
         # Links start with SITE_URL, as in every other email, not with the Host of the request.

@@ -68,17 +68,19 @@ def pathfinder_set_public(
 
 
 def interest_submit(*, form, ip_address: str | None) -> tuple[InterestSubmission, bool]:
-    """Stores a submission (once per form; spam too, marked), then confirms and tells."""
-    submission, created = public_submission_save(form=form, ip_address=ip_address)
-    if created and submission.status != SubmissionStatus.SPAM:
-        public_submission_notify(
-            submission=submission,
-            confirmation_template="pathfinders/email/interest_confirmation.txt",
-            subject=_("We received your request to join Alliance 8.7 as a pathfinder country"),
-            secretariat_subject=_("New pathfinder interest: %(country)s")
-            % {"country": submission.country.name},
-            triage_path=reverse("pathfinder_triage"),
-        )
+    """Stores a submission (once per form; spam too, marked), then confirms and tells
+    (both emails recorded in the outbox with it, sent after the commit)."""
+    with transaction.atomic():  # the record and its emails, or neither
+        submission, created = public_submission_save(form=form, ip_address=ip_address)
+        if created and submission.status != SubmissionStatus.SPAM:
+            public_submission_notify(
+                submission=submission,
+                confirmation_template="pathfinders/email/interest_confirmation",
+                subject=_("We received your request to join Alliance 8.7 as a pathfinder country"),
+                secretariat_subject=_("New pathfinder interest: %(country)s")
+                % {"country": submission.country.name},
+                triage_path=reverse("pathfinder_triage"),
+            )
     return submission, created
 
 

@@ -97,6 +97,27 @@ def _plain_static_and_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _no_worker_in_this_process(monkeypatch):
+    """After a commit the outbox asks a Celery worker to send; tests have none (and must not
+    queue tasks on a shared Redis): they send with the `delivered` fixture, as a worker would.
+    The tests of the real worker and broker run them in their own processes."""
+    monkeypatch.setattr("coordination.outbox.outbox_wake", lambda: None)
+
+
+@pytest.fixture
+def delivered(mailoutbox):
+    """Runs the outbox's sender, as the worker does after a commit, and returns what reached
+    the mail server (pytest-django's mailoutbox)."""
+    from coordination.outbox import outbox_flush
+
+    def deliver():
+        outbox_flush()
+        return mailoutbox
+
+    return deliver
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

@@ -56,12 +56,12 @@ def test_password_change(client, gcg_member):
     assert gcg_member.check_password("a new and long passphrase")
 
 
-def test_password_reset_by_email(client, gcg_member, mailoutbox, settings):
+def test_password_reset_by_email(client, gcg_member, delivered, settings):
     settings.SITE_URL = "https://coordination.alliance87.org"
     client.post(reverse("password_reset"), {"email": gcg_member.email}, HTTP_HOST="127.0.0.1")
-    assert len(mailoutbox) == 1
-    assert "https://coordination.alliance87.org/accounts/reset/" in mailoutbox[0].body  # not Host
-    url = link_in(mailoutbox[0])
+    assert len(delivered()) == 1
+    assert "https://coordination.alliance87.org/accounts/reset/" in delivered()[0].body  # not Host
+    url = link_in(delivered()[0])
     response = client.get(url, follow=True)
     response = client.post(
         response.redirect_chain[-1][0],
@@ -71,14 +71,14 @@ def test_password_reset_by_email(client, gcg_member, mailoutbox, settings):
     assert "Your password is set." in response.content.decode()
 
 
-def test_invitation_sets_a_password_and_lands_on_the_dashboard(client, gcg, mailoutbox):
+def test_invitation_sets_a_password_and_lands_on_the_dashboard(client, gcg, delivered):
     person = Person.objects.create(full_name="Ana Pérez", email="ana@example.org")
     factories.MembershipFactory(person=person, group=gcg)
     person_invite(person=person)
-    assert len(mailoutbox) == 1
-    assert "Dear Ana Pérez" in mailoutbox[0].body
+    assert len(delivered()) == 1
+    assert "Dear Ana Pérez" in delivered()[0].body
 
-    response = client.get(link_in(mailoutbox[0]), follow=True)
+    response = client.get(link_in(delivered()[0]), follow=True)
     form_url = response.redirect_chain[-1][0]
     assert "Choose a password to finish setting up your account." in response.content.decode()
     response = client.post(
@@ -91,23 +91,23 @@ def test_invitation_sets_a_password_and_lands_on_the_dashboard(client, gcg, mail
 
     # The link works once.
     client.logout()
-    response = client.get(link_in(mailoutbox[0]), follow=True)
+    response = client.get(link_in(delivered()[0]), follow=True)
     assert "expired or was already used" in response.content.decode()
 
 
-def test_invitation_link_expires(client, settings, mailoutbox):
+def test_invitation_link_expires(client, settings, delivered):
     person = Person.objects.create(full_name="Late Reader", email="late@example.org")
     with time_machine.travel("2026-01-01 09:00Z"):
         person_invite(person=person)
     with time_machine.travel("2026-01-05 09:00Z"):  # past the 3 days of PASSWORD_RESET_TIMEOUT
-        response = client.get(link_in(mailoutbox[0]), follow=True)
+        response = client.get(link_in(delivered()[0]), follow=True)
     assert "expired or was already used" in response.content.decode()
 
 
-def test_invitation_mismatched_passwords_are_explained(client, mailoutbox):
+def test_invitation_mismatched_passwords_are_explained(client, delivered):
     person = Person.objects.create(full_name="Ana Pérez", email="ana@example.org")
     person_invite(person=person)
-    response = client.get(link_in(mailoutbox[0]), follow=True)
+    response = client.get(link_in(delivered()[0]), follow=True)
     response = client.post(
         response.redirect_chain[-1][0],
         {"new_password1": "my own passphrase 87", "new_password2": "something else"},
@@ -178,36 +178,36 @@ def reset(browser: Client, email: str):
 
 
 def test_twenty_reset_requests_for_one_account_send_three_emails_and_reveal_nothing(
-    gcg_member, reset_limits, mailoutbox
+    gcg_member, reset_limits, delivered
 ):
     responses = [
         reset(Client(REMOTE_ADDR=f"198.51.100.{i}"), email)
         for i, email in enumerate([gcg_member.email, gcg_member.email.upper()] * 10)
     ]
-    assert len(mailoutbox) == 3
-    assert {m.to[0] for m in mailoutbox} == {gcg_member.email}
+    assert len(delivered()) == 3
+    assert {m.to[0] for m in delivered()} == {gcg_member.email}
     unknown = reset(Client(REMOTE_ADDR="198.51.100.99"), "nobody@example.org")
     answers = {(r.status_code, r["Location"]) for r in [*responses, unknown]}
     assert answers == {(302, reverse("password_reset_done"))}  # as for an unknown email
 
 
 def test_the_account_limit_leaves_other_accounts_alone_and_ends_after_an_hour(
-    gcg_member, reset_limits, mailoutbox
+    gcg_member, reset_limits, delivered
 ):
     other = factories.UserFactory(email="other@example.org")
     with time_machine.travel(NOW, tick=False):
         for i in range(5):
             reset(Client(REMOTE_ADDR=f"198.51.100.{i}"), gcg_member.email)
         reset(Client(REMOTE_ADDR="198.51.100.50"), other.email)
-    assert [m.to for m in mailoutbox] == [[gcg_member.email]] * 3 + [[other.email]]
+    assert [m.to for m in delivered()] == [[gcg_member.email]] * 3 + [[other.email]]
 
     with time_machine.travel(NOW + datetime.timedelta(hours=1, minutes=1), tick=False):
         reset(Client(REMOTE_ADDR="198.51.100.1"), gcg_member.email)
-    assert len(mailoutbox) == 5
+    assert len(delivered()) == 5
 
 
 def test_behind_the_proxy_one_address_trying_many_accounts_is_asked_to_wait_alone(
-    gcg_member, reset_limits, settings, mailoutbox
+    gcg_member, reset_limits, settings, delivered
 ):
     settings.TRUSTED_PROXY_COUNT = 1
     prober = client_behind_proxy("203.0.113.66")
@@ -216,7 +216,7 @@ def test_behind_the_proxy_one_address_trying_many_accounts_is_asked_to_wait_alon
     response = reset(prober, gcg_member.email)
     assert response.status_code == 429
     assert "Please wait a little" in response.content.decode()
-    assert mailoutbox == []
+    assert delivered() == []
 
     assert reset(client_behind_proxy("198.51.100.7"), gcg_member.email).status_code == 302
-    assert [m.to for m in mailoutbox] == [[gcg_member.email]]
+    assert [m.to for m in delivered()] == [[gcg_member.email]]

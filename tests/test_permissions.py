@@ -412,7 +412,7 @@ def get_and_check(client, case, column: int, who: str) -> list[str]:
     return failures
 
 
-def test_who_sees_what(client, demo, no_membership, staff_without_permissions, mailoutbox):
+def test_who_sees_what(client, demo, no_membership, staff_without_permissions, delivered):
     """Each row × each visitor; a refused POST leaves every table as it was and sends nothing;
     an accepted POST is rolled back, so that each row starts from the demo as loaded."""
     people = visitors(demo, no_membership, staff_without_permissions)
@@ -426,12 +426,12 @@ def test_who_sees_what(client, demo, no_membership, staff_without_permissions, m
             if case.method == "get":
                 failures += get_and_check(client, case, column, role)
                 continue
-            sent = len(mailoutbox)
+            sent = len(delivered())
             if expected in REFUSED:
                 got = outcome(client.post(case.url, case.data))
                 if database_state() != before:
                     failures.append(f"POST {case.url} as {role} changed the database")
-                if len(mailoutbox) != sent:
+                if len(delivered()) != sent:
                     failures.append(f"POST {case.url} as {role} sent an email")
             else:
                 with transaction.atomic():
@@ -484,17 +484,17 @@ def test_the_secretariat_is_who_holds_the_permission(
 
 
 def test_public_submissions_are_told_to_the_secretariat_not_to_staff(
-    demo, staff_without_permissions, secretariat_by_permission, mailoutbox, settings
+    demo, staff_without_permissions, secretariat_by_permission, delivered, settings
 ):
     settings.SECRETARIAT_EMAIL = ""
     public_submission_notify(
         submission=InterestSubmission.objects.get(country="GH"),
-        confirmation_template="pathfinders/email/interest_confirmation.txt",
+        confirmation_template="pathfinders/email/interest_confirmation",
         subject="Thank you",
         secretariat_subject="To triage",
         triage_path="/pathfinders/triage/",
     )
-    notice = next(m for m in mailoutbox if m.subject == "To triage")
+    notice = next(m for m in delivered() if m.subject == "To triage")
     assert notice.to == sorted([demo["secretariat"].email, secretariat_by_permission.email])
 
 

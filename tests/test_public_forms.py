@@ -46,7 +46,7 @@ def post(client, data, url="interest_form", address="203.0.113.7"):
         return client.post(reverse(url), data, REMOTE_ADDR=address)
 
 
-def test_a_ministry_submits_and_both_sides_get_an_email(client, secretariat, mailoutbox):
+def test_a_ministry_submits_and_both_sides_get_an_email(client, secretariat, delivered):
     response = post(client, interest())
     assert response.status_code == 302
     submission = InterestSubmission.objects.get()
@@ -54,9 +54,9 @@ def test_a_ministry_submits_and_both_sides_get_an_email(client, secretariat, mai
     assert submission.focus_child_labour and submission.focus_human_trafficking
     assert not submission.focus_forced_labour
     assert submission.ip_address == "203.0.113.7"
-    assert [m.to for m in mailoutbox] == [["ama@example.gov.gh"], ["officer@example.org"]]
-    assert "Ghana" in mailoutbox[0].body
-    assert "/pathfinders/triage/" in mailoutbox[1].body
+    assert [m.to for m in delivered()] == [["ama@example.gov.gh"], ["officer@example.org"]]
+    assert "Ghana" in delivered()[0].body
+    assert "/pathfinders/triage/" in delivered()[1].body
     page = client.get(response["Location"]).content.decode()
     assert "has received your request" in page
 
@@ -94,12 +94,12 @@ def test_values_are_stripped_and_user_text_is_escaped(client, secretariat):
     assert "&lt;b&gt;Ama&lt;/b&gt;" in page
 
 
-def test_a_filled_honeypot_is_stored_as_spam_and_nobody_is_told(client, secretariat, mailoutbox):
+def test_a_filled_honeypot_is_stored_as_spam_and_nobody_is_told(client, secretariat, delivered):
     response = post(client, interest(website_url="http://spam.example"))
     assert response.status_code == 302  # the robot sees the same thanks
     submission = InterestSubmission.objects.get()
     assert (submission.status, submission.spam_reason) == ("spam", "honeypot filled")
-    assert mailoutbox == []
+    assert delivered() == []
 
 
 def test_a_form_filled_faster_than_a_person_can_is_spam(client):
@@ -112,11 +112,11 @@ def test_a_forged_token_is_spam(client):
     assert InterestSubmission.objects.get().spam_reason == "missing or forged form token"
 
 
-def test_a_double_submit_creates_one_record(client, mailoutbox):
+def test_a_double_submit_creates_one_record(client, delivered):
     post(client, interest())
     post(client, interest())
     assert InterestSubmission.objects.count() == 1
-    assert len(mailoutbox) == 1  # no staff here: only the confirmation, once
+    assert len(delivered()) == 1  # no staff here: only the confirmation, once
 
 
 def test_the_rate_limit_answers_429_then_recovers(client, settings):
@@ -149,7 +149,7 @@ def test_the_form_works_without_javascript_and_labels_every_field(client):
 
 
 def test_partner_application_is_stored_confirmed_and_accepted_as_an_organisation(
-    client, secretariat, mailoutbox
+    client, secretariat, delivered
 ):
     data = {
         "organisation_name": "Freedom Network",
@@ -163,7 +163,7 @@ def test_partner_application_is_stored_confirmed_and_accepted_as_an_organisation
     }
     assert post(client, data, url="partner_form").status_code == 302
     application = PartnerApplication.objects.get()
-    assert [m.to for m in mailoutbox] == [["wanjiru@example.org"], ["officer@example.org"]]
+    assert [m.to for m in delivered()] == [["wanjiru@example.org"], ["officer@example.org"]]
 
     client.force_login(secretariat)
     client.post(
@@ -179,7 +179,7 @@ def test_partner_application_is_stored_confirmed_and_accepted_as_an_organisation
 
 @time_machine.travel(NOW, tick=False)
 def test_a_line_break_in_the_organisation_name_never_reaches_a_header(
-    client, secretariat, mailoutbox
+    client, secretariat, delivered
 ):
     data = {
         "organisation_name": "Freedom Network\r\nBcc: everyone@example.org",
@@ -191,8 +191,8 @@ def test_a_line_break_in_the_organisation_name_never_reaches_a_header(
         "form_token": token(),
     }
     assert post(client, data, url="partner_form").status_code == 302
-    assert len(mailoutbox) == 2  # the sender's confirmation and the secretariat's notice
-    notice = mailoutbox[1]
+    assert len(delivered()) == 2  # the sender's confirmation and the secretariat's notice
+    notice = delivered()[1]
     assert notice.subject == "New partner application: Freedom Network Bcc: everyone@example.org"
     assert "everyone@example.org" not in notice.recipients()
 

@@ -1,0 +1,110 @@
+"""The outbox: every email that is not a reminder goes through here.
+
+A confirmation, a staff notice, an invitation, a password reset or an error report is recorded
+(OutboundEmail) in the transaction that caused it, and nothing is sent inside the request.
+After the commit a Celery task is queued to send it at once; if the broker is down, the next
+sweep sends it. Sending uses the reminders' claims (coordination.claims): once each, retried
+with a growing delay while the mail server is down, given up and shown when refused.
+"""
+
+import contextlib
+import datetime
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .claims import RETRY_DELAY, claimable, message_deliver, rows_claim
+from .models import OutboundEmail
+from .text import one_line
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+AUTO_SUBMITTED = {"Auto-Submitted": "auto-generated"}  # RFC 3834: no out-of-office replies
+
+
+def email_queue(*, kind: str, to, subject, template: str, context: dict, language=None):
+    """Renders `template`.txt and `template`.html in the reader's language and records the
+    message; it is sent after the transaction commits."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        context = {"site": settings.SITE_URL.rstrip("/"), **context}
+        return email_record(
+            kind=kind,
+            to=to,
+            subject=str(subject),
+            text=render_to_string(template + ".txt", context),
+            html=render_to_string(template + ".html", context),
+        )
+
+
+def email_record(*, kind: str, to, subject: str, text: str, html: str = "") -> OutboundEmail:
+    """Records a message as it will go out. The subject becomes one line whatever was typed
+    into it (a line break in a header is an injection, and Django would refuse the message)."""
+    email = OutboundEmail.objects.create(
+        kind=kind,
+        to=sorted({address for address in to if address}),
+        subject=one_line(subject),
+        text=text,
+        html=html or render_to_string("email/plain.html", {"text": text}),
+    )
+    transaction.on_commit(outbox_wake)
+    return email
+
+
+def outbox_wake() -> None:
+    """Asks a worker to send the outbox now. If the broker cannot be reached the page does not
+    fail and nothing is lost: the next sweep sends what waits."""
+    from .tasks import send_outbox
+
+    try:
+        send_outbox.apply_async(retry=False)
+    except Exception:  # kombu's OperationalError, a refused or timed-out connection...
+        logger.warning("The outbox task could not be queued; the next sweep sends the mail.")
+
+
+def outbox_flush(now: datetime.datetime | None = None, *, limit: int = BATCH_SIZE) -> dict:
+    """Sends what waits in the outbox, batch after batch, until nothing is left to claim or the
+    mail server fails (then the rest waits for the next run)."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "retry": 0, "failed": 0, "lost": 0}
+    while True:
+        token = rows_claim(OutboundEmail.objects.all(), claimable(now), limit)
+        batch = list(OutboundEmail.objects.filter(claim_token=token, sent_at__isnull=True))
+        if not batch or not _batch_send(token, batch, counts):
+            return counts
+
+
+def _batch_send(token, batch: list[OutboundEmail], counts: dict) -> bool:
+    connection = get_connection()
+    try:
+        connection.open()
+        for email in batch:
+            mine = OutboundEmail.objects.filter(pk=email.pk, claim_token=token, sent_at=None)
+            counts[message_deliver(mine, _message(email, connection), attempts=email.attempts)] += 1
+    except (smtplib.SMTPException, OSError) as error:  # the server went away mid-batch
+        logger.warning("SMTP failed, the outbox waits for the next run: %s", error)
+        counts["retry"] += OutboundEmail.objects.filter(
+            claim_token=token, sent_at__isnull=True, failed_at__isnull=True
+        ).update(claimed_at=None, claim_token=None, next_attempt_at=timezone.now() + RETRY_DELAY)
+        return False
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            connection.close()
+    return True
+
+
+def _message(email: OutboundEmail, connection) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.text,
+        to=email.to,
+        headers=AUTO_SUBMITTED,
+        connection=connection,
+    )
+    message.attach_alternative(email.html, "text/html")
+    return message
