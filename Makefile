@@ -42,7 +42,7 @@ demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=1 CELERY_TASK_ALWAYS_EAGER=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The reminder sweep, once (what beat runs every five minutes in the full stack).
 reminders: install

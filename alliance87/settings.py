@@ -164,6 +164,9 @@ CELERY_TASK_ACKS_LATE = True
 # A page that queues a task after its commit never waits long for a broker that is down (the
 # outbox's next sweep sends what the task would have sent).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Only for `make demo`, which has no Redis: tasks run in the web process, so the outbox's emails
+# are printed right after the request that recorded them.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 # Reminders: a claim older than this (seconds) was left by a dead worker and is retried.
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=600)
