@@ -4,8 +4,9 @@ Services write through here rather than `QuerySet.update()`, which bypasses the 
 """
 
 
-def save_with_history(instance, fields: list[str], *, by=None) -> None:
-    """Saves only `fields`; the history row names `by`, else the request's user (middleware)."""
+def save_with_history(instance, fields: list[str] | None, *, by=None) -> None:
+    """Saves only `fields` (all of a new object: None); the history row names `by`, else the
+    request's user (middleware)."""
     if by is not None:
         instance._history_user = by
     instance.save(update_fields=fields)

@@ -5,7 +5,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from coordination.public_forms import PublicForm
 
-from .models import InterestSubmission, Stage
+from .models import InterestSubmission, NationalWorkshop, Roadmap, Stage
 
 FOCUS_AREAS = [
     ("focus_child_labour", _("Child labour")),
@@ -61,13 +61,18 @@ class InterestForm(PublicForm, forms.ModelForm):
 
 class TriageForm(forms.Form):
     ACTIONS = [
+        ("", _("Choose…")),  # no decision preset: one click must not accept
         ("accept", _("Accept")),
         ("merge", _("Merge as a duplicate")),
         ("reject", _("Reject")),
         ("spam", _("Mark as spam")),
     ]
-    action = forms.ChoiceField(choices=ACTIONS)
-    reason = forms.CharField(required=False, max_length=2000)
+    action = forms.ChoiceField(
+        label=_("Decision"),
+        choices=ACTIONS,
+        error_messages={"required": _("Choose a decision first.")},
+    )
+    reason = forms.CharField(label=_("Reason (needed to reject)"), required=False, max_length=2000)
 
     def clean(self):
         data = super().clean()
@@ -76,7 +81,47 @@ class TriageForm(forms.Form):
         return data
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("Move to stage"), choices=Stage.choices)
+    on = forms.DateField(
+        label=_("On"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "When it happened (today if empty): the date the stage implies, such as the "
+            "formal request's."
+        ),
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
     is_public = forms.BooleanField(label=_("Show on the public page"), required=False)
+
+
+class WorkshopForm(forms.ModelForm):
+    """A national workshop, added or edited from its country's page."""
+
+    class Meta:
+        model = NationalWorkshop
+        fields = [
+            "title", "status", "starts_on", "ends_on", "tentative_period", "city", "organisers",
+            "participants_count", "lessons_learned",
+        ]  # fmt: skip
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "lessons_learned": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class RoadmapForm(forms.ModelForm):
+    class Meta:
+        model = Roadmap
+        fields = ["adopted_on", "priorities"]
+        widgets = {"adopted_on": DateInput(), "priorities": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"priorities": _("Markdown: a list of priorities, one per line.")}

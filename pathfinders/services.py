@@ -15,7 +15,15 @@ from coordination.models import SubmissionStatus
 from coordination.public_forms import TriageError, public_submission_save, submission_triage
 from coordination.services import public_submission_notify
 
-from .models import FOCUS_FIELDS, InterestSubmission, PathfinderCountry, Stage, StageChange
+from .models import (
+    FOCUS_FIELDS,
+    InterestSubmission,
+    NationalWorkshop,
+    PathfinderCountry,
+    Roadmap,
+    Stage,
+    StageChange,
+)
 
 
 def pathfinder_stage_change(
@@ -26,12 +34,16 @@ def pathfinder_stage_change(
     at: datetime.datetime | None = None,
     note: str = "",
     is_first: bool = False,
+    on: datetime.date | None = None,
 ) -> StageChange:
     """Moves a country to a stage (forwards or back) and records it in the timeline.
 
+    The date the stage implies (the formal request's, the Resident Coordinator's engagement,
+    the roadmap's adoption) is set to `on`, or to the day of the change, unless already known.
     is_first: the country was just created at this stage; the timeline starts here.
     """
     at = at or timezone.now()
+    on = on or timezone.localdate(at)
     with transaction.atomic():
         locked = PathfinderCountry.objects.select_for_update().get(pk=country.pk)
         change = StageChange(
@@ -46,9 +58,41 @@ def pathfinder_stage_change(
         change.save()
         locked.stage = stage
         locked.stage_changed_at = at
-        save_with_history(locked, ["stage", "stage_changed_at"], by=by)
+        fields = ["stage", "stage_changed_at"]
+        implied = STAGE_DATES.get(stage)
+        if implied and getattr(locked, implied) is None:
+            setattr(locked, implied, on)
+            setattr(country, implied, on)
+            fields.append(implied)
+        save_with_history(locked, fields, by=by)
+        if stage == Stage.ROADMAP_ADOPTED:
+            roadmap = Roadmap.objects.filter(country=locked).first() or Roadmap(country=locked)
+            if roadmap.adopted_on is None:
+                new = roadmap._state.adding
+                roadmap.adopted_on = on
+                save_with_history(roadmap, None if new else ["adopted_on"], by=by)
     country.stage, country.stage_changed_at = stage, at
     return change
+
+
+# The field of the country each stage dates.
+STAGE_DATES = {
+    Stage.FORMAL_REQUEST: "request_received_on",
+    Stage.RC_ENGAGED: "resident_coordinator_engaged_on",
+}
+
+
+def workshop_save(*, workshop: NationalWorkshop, by=None) -> NationalWorkshop:
+    """Adds or edits a national workshop (validated by its form); the history says who."""
+    workshop.full_clean()
+    save_with_history(workshop, None, by=by)
+    return workshop
+
+
+def roadmap_save(*, roadmap: Roadmap, by=None) -> Roadmap:
+    roadmap.full_clean()
+    save_with_history(roadmap, None, by=by)
+    return roadmap
 
 
 def pathfinder_set_public(

@@ -13,4 +13,7 @@ urlpatterns = [
     path("board.xlsx", views.board_xlsx, name="pathfinder_board_xlsx"),
     path("<str:code>/", views.pathfinder_detail, name="pathfinder_detail"),
     path("<str:code>/stage/", views.pathfinder_stage, name="pathfinder_stage"),
+    path("<str:code>/workshops/new/", views.workshop_edit, name="workshop_add"),
+    path("<str:code>/workshops/<int:pk>/", views.workshop_edit, name="workshop_edit"),
+    path("<str:code>/roadmap/", views.roadmap_edit, name="roadmap_edit"),
 ]

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -18,8 +19,15 @@ from coordination.public_forms import public_form_view
 from coordination.spreadsheets import csv_lines, xlsx_cell
 
 from . import regions, services, worldmap
-from .forms import InterestForm, StageForm, TriageForm
-from .models import InterestSubmission, NationalWorkshop, PathfinderCountry, Stage, StageChange
+from .forms import InterestForm, RoadmapForm, StageForm, TriageForm, WorkshopForm
+from .models import (
+    InterestSubmission,
+    NationalWorkshop,
+    PathfinderCountry,
+    Roadmap,
+    Stage,
+    StageChange,
+)
 
 
 def pathfinder_queryset():
@@ -76,13 +84,20 @@ def pathfinder_detail(request, code):
         if user.is_secretariat
         else None
     )
+    internals = selectors.sees_pipeline_internals(user)
     return render(
         request,
         "pathfinders/pathfinder_detail.html",
         {
             "country": country,
             "stage_form": form,
-            "internals": selectors.sees_pipeline_internals(user),
+            "internals": internals,
+            # where the country came from: the interest forms, with whom to contact
+            "submissions": list(
+                country.submissions.select_related("triaged_by").order_by("submitted_at")
+            )
+            if internals
+            else [],
             # the report annex only for those who may see its meeting (its title included)
             "workshops": [
                 (w, w.report_annex if w.report_visible else None) for w in country.workshops.all()
@@ -112,6 +127,7 @@ def pathfinder_stage(request, code):
             stage=form.cleaned_data["stage"],
             by=request.user,
             note=form.cleaned_data["note"],
+            on=form.cleaned_data["on"],
         )
         messages.success(request, _("%(country)s is now at “%(stage)s”.") % {
             "country": country.country.name, "stage": country.get_stage_display()
@@ -168,12 +184,21 @@ def public_overview(request):
 @login_required
 def triage(request):
     require_secretariat(request.user)
+    return _triage_page(request)
+
+
+def _triage_page(request, *, refused=None, form=None):
+    """The submissions waiting, oldest first. A refused decision re-renders the page with that
+    submission's form as it was filled in and the error next to its field (status 400)."""
     in_pipeline = PathfinderCountry.objects.filter(country=OuterRef("country"))
-    submissions = (
-        InterestSubmission.objects.filter(status=SubmissionStatus.NEW)
-        .annotate(in_pipeline=Exists(in_pipeline))
-        .order_by("submitted_at")[:100]
+    waiting = InterestSubmission.objects.filter(status=SubmissionStatus.NEW)
+    submissions = list(
+        waiting.annotate(in_pipeline=Exists(in_pipeline)).order_by("submitted_at")[:100]
     )
+    for submission in submissions:
+        submission.form = form if refused == submission.pk else TriageForm(prefix=submission.pk)
+    if refused and not any(submission.pk == refused for submission in submissions):
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     triaged = (
         InterestSubmission.objects.exclude(status__in=[SubmissionStatus.NEW, SubmissionStatus.SPAM])
         .select_related("triaged_by", "pathfinder")
@@ -184,10 +209,11 @@ def triage(request):
         "pathfinders/triage.html",
         {
             "submissions": submissions,
+            "waiting_count": waiting.count(),  # the page lists the first 100
             "triaged": triaged,
             "spam_count": InterestSubmission.objects.filter(status=SubmissionStatus.SPAM).count(),
-            "form": TriageForm(),
         },
+        status=400 if refused else 200,
     )
 
 
@@ -196,10 +222,9 @@ def triage(request):
 def triage_submission(request, pk):
     require_secretariat(request.user)
     submission = get_object_or_404(InterestSubmission, pk=pk)
-    form = TriageForm(request.POST)
+    form = TriageForm(request.POST, prefix=pk)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("pathfinder_triage")
+        return _triage_page(request, refused=pk, form=form)
     action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
     try:
         if action == "accept":
@@ -211,12 +236,71 @@ def triage_submission(request, pk):
         else:
             services.submission_mark_spam(submission=submission, by=request.user)
     except services.TriageError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("%(country)s: %(status)s.") % {
-            "country": submission.country.name, "status": submission.get_status_display()
-        })  # fmt: skip
+        form.add_error("action", str(error))
+        return _triage_page(request, refused=pk, form=form)
+    _triage_message(request, submission)
     return redirect("pathfinder_triage")
+
+
+def _triage_message(request, submission):
+    """What was decided; an accepted or merged submission links to its country's page."""
+    text = _("%(country)s: %(status)s.") % {
+        "country": submission.country.name,
+        "status": submission.get_status_display(),
+    }
+    if submission.pathfinder_id:
+        text = format_html(
+            '{} <a href="{}">{}</a>',
+            text,
+            submission.pathfinder.get_absolute_url(),
+            _("Open the country's page"),
+        )
+    messages.success(request, text)
+
+
+@login_required
+def workshop_edit(request, code, pk=None):
+    """Adds (pk None) or edits a national workshop from the country's page."""
+    require_secretariat(request.user)
+    country = get_object_or_404(PathfinderCountry, country=code.upper())
+    workshop = (
+        get_object_or_404(NationalWorkshop, pk=pk, country=country)
+        if pk
+        else NationalWorkshop(country=country)
+    )
+    form = WorkshopForm(request.POST or None, instance=workshop)
+    if request.method == "POST" and form.is_valid():
+        services.workshop_save(workshop=form.save(commit=False), by=request.user)
+        messages.success(request, _("The workshop is saved."))
+        return redirect(country)
+    title = _("Edit the workshop") if pk else _("Add a national workshop")
+    return _country_form_page(request, country, form, title)
+
+
+@login_required
+def roadmap_edit(request, code):
+    require_secretariat(request.user)
+    country = get_object_or_404(PathfinderCountry, country=code.upper())
+    roadmap = Roadmap.objects.filter(country=country).first() or Roadmap(country=country)
+    form = RoadmapForm(request.POST or None, instance=roadmap)
+    if request.method == "POST" and form.is_valid():
+        services.roadmap_save(roadmap=form.save(commit=False), by=request.user)
+        messages.success(request, _("The roadmap is saved."))
+        return redirect(country)
+    return _country_form_page(request, country, form, _("The national roadmap"))
+
+
+def _country_form_page(request, country, form, title):
+    return render(
+        request,
+        "pathfinders/country_form.html",
+        {
+            "country": country,
+            "form": form,
+            "page_title": f"{title} – {country.country.name}",
+            "submit_label": _("Save"),
+        },
+    )
 
 
 def _quarter(workshop) -> str:

@@ -209,7 +209,7 @@ def submitted(code="GH", **fields):
 def triage(client, submission, action, reason=""):
     return client.post(
         reverse("pathfinder_triage_submission", args=[submission.pk]),
-        {"action": action, "reason": reason},
+        {f"{submission.pk}-action": action, f"{submission.pk}-reason": reason},
         follow=True,
     )
 
