@@ -297,22 +297,40 @@ def no_comments(request, pk):
 def consultation_manage(request, pk):
     access.require_secretariat(request.user)
     consultation = access.get_consultation_for_user(request.user, pk)
+    return _manage_page(request, consultation)
+
+
+def _manage_page(request, consultation, *, refused=None, form=None):
+    """Responses and dispositions. A refused disposition re-renders the page with that
+    comment's form as it was filled in and the error at its field (status 400)."""
     comments = list(
         Comment.objects.filter(consultation=consultation)
         .current()
         .select_related("author__organisation", "disposed_by")
         .order_by("paragraph_key", "created_at", "pk")
     )
+    paragraphs = {p.number: p.text for p in consultation.version.paragraphs if p.number}
     for comment in comments:
-        comment.form = DispositionForm(
-            initial={
-                "disposition": comment.disposition,
-                "reply": comment.reply,
-                "answered_in_paragraph": comment.answered_in_paragraph,
-            },
-            prefix=f"c{comment.pk}",
+        comment.paragraph_text = paragraphs.get(comment.paragraph, "")  # what it is about
+        comment.form = (
+            form
+            if comment.pk == refused
+            else DispositionForm(
+                initial={
+                    "disposition": comment.disposition,
+                    "reply": comment.reply,
+                    "answered_in_paragraph": comment.answered_in_paragraph,
+                },
+                prefix=f"c{comment.pk}",
+            )
         )
     responses = consultations.responses(consultation)
+    try:
+        consultations.dispositions_publish_check(consultation)
+    except consultations.ConsultationError as error:
+        publish_blocker = str(error)
+    else:
+        publish_blocker = ""
     return render(
         request,
         "coordination/consultation_manage.html",
@@ -321,7 +339,9 @@ def consultation_manage(request, pk):
             "comments": comments,
             "responses": responses,
             "pending": [r for r in responses if not r["responded"]],
+            "publish_blocker": publish_blocker,
         },
+        status=400 if refused else 200,
     )
 
 
@@ -334,15 +354,14 @@ def comment_dispose(request, pk, comment_pk):
     if comment is None:
         raise Http404
     form = DispositionForm(request.POST, prefix=f"c{comment.pk}")
-    if form.is_valid():
-        try:
-            consultations.comment_dispose(comment=comment, by=request.user, **form.cleaned_data)
-        except consultations.ConsultationError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Disposition saved."))
-    else:
-        messages.error(request, _("Choose a disposition."))
+    if not form.is_valid():
+        return _manage_page(request, consultation, refused=comment.pk, form=form)
+    try:
+        consultations.comment_dispose(comment=comment, by=request.user, **form.cleaned_data)
+    except consultations.ConsultationError as error:
+        form.add_error(error.field, str(error))
+        return _manage_page(request, consultation, refused=comment.pk, form=form)
+    messages.success(request, _("Disposition saved."))
     return redirect(consultation.get_absolute_url() + f"manage/#disposition-{comment.pk}")
 
 
@@ -352,13 +371,17 @@ def dispositions_publish(request, pk):
     access.require_secretariat(request.user)
     consultation = access.get_consultation_for_user(request.user, pk)
     published = request.POST.get("published") == "1"
-    consultations.dispositions_publish(
-        consultation=consultation, published=published, by=request.user
-    )
-    messages.success(
-        request,
-        _("Members now see the dispositions.") if published else _("Dispositions are hidden."),
-    )
+    try:
+        consultations.dispositions_publish(
+            consultation=consultation, published=published, by=request.user
+        )
+    except consultations.ConsultationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Members now see the dispositions.") if published else _("Dispositions are hidden."),
+        )
     return redirect(consultation.get_absolute_url() + "manage/")
 
 

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .history import save_with_history
 from .models import (
@@ -38,7 +39,12 @@ DEFAULT_WINDOW_DAYS = 14
 
 
 class ConsultationError(Exception):
-    """A refused operation; the message is shown to the user as it is."""
+    """A refused operation; the message is shown to the user as it is, next to `field` when
+    a form's field caused it."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class ConflictError(ConsultationError):
@@ -522,21 +528,47 @@ def comment_dispose_check(*, comment: Comment, disposition: str, answered_in_par
         )
         if following is None:
             raise ConsultationError(
-                _("There is no next version yet to point to; publish it first.")
+                _("There is no next version yet to point to; publish it first."),
+                field="answered_in_paragraph",
             )
         if following.paragraph(answered_in_paragraph) is None:
             raise ConsultationError(
                 _("Paragraph %(number)s does not exist in version %(version)s.")
-                % {"number": answered_in_paragraph, "version": following.number}
+                % {"number": answered_in_paragraph, "version": following.number},
+                field="answered_in_paragraph",
             )
     return answered_in_paragraph
+
+
+def dispositions_publish_check(consultation: Consultation, at=None) -> None:
+    """Members see the secretariat's answers once the window has closed and every comment has
+    one: a half-answered matrix would read as the final word."""
+    if not consultation.has_closed(at or timezone.now()):
+        raise ConsultationError(
+            _("The consultation is still open: close it first, as comments may still come.")
+        )
+    waiting = (
+        Comment.objects.filter(consultation=consultation).current().filter(disposition="").count()
+    )
+    if waiting:
+        raise ConsultationError(
+            ngettext(
+                "%(count)d comment has no disposition yet.",
+                "%(count)d comments have no disposition yet.",
+                waiting,
+            )
+            % {"count": waiting}
+        )
 
 
 def dispositions_publish(
     *, consultation: Consultation, published: bool = True, by: User | None = None
 ) -> Consultation:
+    """Shows the dispositions to members (see dispositions_publish_check), or hides them."""
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if published:
+            dispositions_publish_check(consultation)
         if consultation.dispositions_published != published:
             consultation.dispositions_published = published
             save_with_history(consultation, ["dispositions_published"], by=by)

@@ -132,7 +132,7 @@ class DispositionForm(forms.Form):
     reply = forms.CharField(
         label=_("Reply"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
         max_length=5000,
     )
     answered_in_paragraph = forms.CharField(

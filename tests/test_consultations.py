@@ -354,7 +354,7 @@ def test_the_secretariat_sees_who_has_not_responded(client, consultation, gcg, s
 
     client.force_login(secretariat)
     page = client.get(reverse("consultation_manage", args=[consultation.pk])).content.decode()
-    assert "1 member has not responded yet" in page
+    assert "1 of 3 members has not responded yet." in page
     assert "Silent Member" in page
 
 

@@ -5,6 +5,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from coordination import consultations
 from coordination.models import Decision, DocumentVersion
@@ -85,7 +86,10 @@ def test_superseding_sharing_and_adopting_versions_leave_history(gcg, secretaria
 
 def test_publishing_dispositions_and_showing_a_country_publicly_leave_history(gcg, secretariat):
     version = factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text=TEXT)
-    consultation = consultations.consultation_open(version=version, audience=gcg)
+    opens = timezone.now() - datetime.timedelta(days=20)
+    consultation = consultations.consultation_open(
+        version=version, audience=gcg, opens_at=opens, closes_at=opens + datetime.timedelta(days=14)
+    )  # closed, and without comments: nothing waits for a disposition
     consultations.dispositions_publish(consultation=consultation, by=secretariat)
     latest = consultation.history.first()
     assert (latest.dispositions_published, latest.history_user) == (True, secretariat)

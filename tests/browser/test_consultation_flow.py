@@ -1,6 +1,7 @@
 """The consultation cycle in Chromium: a member comments on paragraph 3 of the revised
 Guidance Note and edits it; the secretariat disposes of it and downloads the matrix; after the
-window closes, a new comment is refused and the member's text stays on the page."""
+window closes, a new comment is refused and the member's text stays on the page; then the
+secretariat publishes the dispositions and the member reads the reply."""
 
 import datetime
 import re
@@ -51,7 +52,10 @@ def test_member_comments_secretariat_disposes_and_late_comments_are_refused(
     card.get_by_label("Reply").fill("The focal point is named in paragraph 3.")
     card.get_by_role("button", name="Save disposition").click()
     expect(officer.get_by_text("Disposition saved.")).to_be_visible()
-    officer.get_by_role("button", name="Publish the dispositions to members").click()
+    expect(officer.get_by_text(re.compile("The consultation is still open"))).to_be_visible()
+    expect(officer.get_by_role("button", name="Publish the dispositions to members")).to_have_count(
+        0
+    )
     with officer.expect_download() as download:
         officer.get_by_role("link", name="Download the comment matrix (Excel)").click()
     path = tmp_path / "matrix.xlsx"
@@ -62,11 +66,6 @@ def test_member_comments_secretariat_disposes_and_late_comments_are_refused(
     assert mine[0][0] == "3"
     assert mine[0][5] == "Name the ministry in charge, and its focal point."
     assert mine[0][6] == "Accepted"
-
-    member.reload()
-    expect(member.get_by_role("region", name="Paragraph 3", exact=True)).to_contain_text(
-        "The focal point is named in paragraph 3."
-    )
 
     # The member starts another comment; meanwhile the window closes.
     paragraph = member.get_by_role("region", name="Paragraph 5", exact=True)
@@ -83,3 +82,12 @@ def test_member_comments_secretariat_disposes_and_late_comments_are_refused(
     )
     expect(paragraph.get_by_label("Your comment on paragraph 5")).to_have_value(late)
     assert consultation.comments.filter(paragraph="5").count() == 0
+
+    # Closed, and every comment answered: the secretariat publishes, the member reads the reply.
+    officer.reload()
+    officer.get_by_role("button", name="Publish the dispositions to members").click()
+    expect(officer.get_by_text("Members now see the dispositions.")).to_be_visible()
+    member.reload()
+    expect(member.get_by_role("region", name="Paragraph 3", exact=True)).to_contain_text(
+        "The focal point is named in paragraph 3."
+    )
