@@ -160,6 +160,10 @@ ADMINS = admins_from(env("ADMINS", default=""))
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_TASK_ACKS_LATE = True
+# Redis may restart or be away for a while: the worker reconnects for as long as it takes
+# (Celery's default gives up after 100 attempts, about 46 minutes, and the worker exits).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
 # Reminders: a claim older than this (seconds) was left by a dead worker and is retried.
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=600)
