@@ -167,6 +167,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Only for `make demo`, which has no Redis: tasks run in the web process, so the outbox's emails
 # are printed right after the request that recorded them.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Redis may restart or be away for a while: the worker reconnects for as long as it takes
+# (Celery's default gives up after 100 attempts, about 46 minutes, and the worker exits).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
 # Reminders: a claim older than this (seconds) was left by a dead worker and is retried.
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=600)

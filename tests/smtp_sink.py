@@ -1,5 +1,6 @@
 """A local SMTP sink (aiosmtpd on 127.0.0.1) for tests and benchmarks; no Django here."""
 
+import asyncio
 import socket
 import threading
 
@@ -11,9 +12,13 @@ def free_port() -> int:
 
 
 class SmtpSink:
-    """An SMTP server on 127.0.0.1 that keeps every message it accepts (aiosmtpd)."""
+    """An SMTP server on 127.0.0.1 that keeps every message it accepts (aiosmtpd).
 
-    def __init__(self):
+    With `delay` (seconds) each message is kept as soon as its data arrived, and answered only
+    after the delay: a slow relay, and a sender that dies meanwhile leaves a message delivered
+    that it never saw accepted (as it happens with a real server)."""
+
+    def __init__(self, *, delay: float = 0.0):
         import logging
 
         from aiosmtpd.controller import Controller
@@ -28,6 +33,8 @@ class SmtpSink:
             async def handle_DATA(self, server, session, envelope):  # noqa: N802
                 with sink.lock:
                     sink.messages.append(envelope)
+                if delay:
+                    await asyncio.sleep(delay)
                 return "250 OK"
 
         self.port = free_port()

@@ -1,11 +1,13 @@
 """The consultation cycle: versions, the comment window to the second, dispositions, adoption."""
 
 import datetime
+import threading
 import uuid
 import zoneinfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 
 from coordination import consultations
@@ -254,19 +256,77 @@ def test_a_double_submitted_comment_is_saved_once(client, consultation, gcg_memb
     assert Comment.objects.count() == 1
 
 
-def test_concurrent_edits_never_overwrite_each_other(client, consultation, gcg_member):
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_edits_of_one_revision_at_the_same_instant_save_one_and_refuse_the_other(
+    consultation, member_person
+):
+    """Two tabs send an edit of the same revision at once, twenty times over. Each thread has
+    its own connection, and both meet at a barrier just before their first statement that
+    writes or locks the comment, so everything before it (reads, checks) has run in both: one
+    edit is saved, the other refused, never both saved with one silently lost."""
+    saved = comment(consultation, member_person)
+    table = connection.ops.quote_name(Comment._meta.db_table)
+
+    def edit(tab, text, revision, barrier, outcomes):
+        first = True
+
+        def meet_before_taking_the_row(execute, sql, params, many, context):
+            nonlocal first
+            if first and table in sql and (sql.startswith("UPDATE") or "FOR UPDATE" in sql):
+                first = False
+                barrier.wait()
+            return execute(sql, params, many, context)
+
+        try:
+            with connection.execute_wrapper(meet_before_taking_the_row):
+                consultations.comment_edit(
+                    comment=Comment.objects.get(pk=saved.pk),
+                    author=member_person,
+                    text=text,
+                    revision=revision,
+                    at=OPENS + datetime.timedelta(days=2),
+                )
+            outcomes[tab] = "saved"
+        except ConflictError:
+            outcomes[tab] = "refused"
+        except Exception as error:  # shown in the assertion
+            outcomes[tab] = repr(error)
+        finally:
+            connection.close()
+
+    winners = []
+    for round_number in range(20):
+        revision = Comment.objects.get(pk=saved.pk).revision
+        barrier = threading.Barrier(2, timeout=5)
+        texts = {tab: f"Round {round_number}, tab {tab}" for tab in (1, 2)}
+        outcomes = {}
+        threads = [
+            threading.Thread(target=edit, args=(tab, text, revision, barrier, outcomes))
+            for tab, text in texts.items()
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        assert sorted(outcomes.values()) == ["refused", "saved"], f"round {round_number}"
+        (winner,) = (tab for tab, outcome in outcomes.items() if outcome == "saved")
+        winners.append(texts[winner])
+        saved.refresh_from_db()
+        assert (saved.text, saved.revision) == (winners[-1], revision + 1)
+    history = saved.history.order_by("history_id").values_list("text", flat=True)
+    assert list(history)[1:] == winners  # each saved edit recorded once, in order
+
+
+def test_an_edit_over_a_change_made_meanwhile_is_refused_with_both_texts_on_the_page(
+    client, consultation, gcg_member
+):
     saved = comment(consultation, gcg_member.person)
     at = OPENS + datetime.timedelta(days=2)
     consultations.comment_edit(
         comment=saved, author=gcg_member.person, text="From tab one", revision=1, at=at
     )
-    with pytest.raises(ConflictError):
-        consultations.comment_edit(
-            comment=saved, author=gcg_member.person, text="From tab two", revision=1, at=at
-        )
-    saved.refresh_from_db()
-    assert saved.text == "From tab one"
-
     client.force_login(gcg_member)
     with time_machine.travel(at):
         response = client.post(
@@ -277,6 +337,8 @@ def test_concurrent_edits_never_overwrite_each_other(client, consultation, gcg_m
     assert "changed meanwhile" in page
     assert "From tab two</textarea>" in page
     assert "From tab one" in page  # the latest saved text is shown beside it
+    saved.refresh_from_db()
+    assert (saved.text, saved.revision) == ("From tab one", 2)
 
 
 def test_a_consultation_closing_before_it_opens_is_refused(gcg):
