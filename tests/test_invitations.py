@@ -1,0 +1,278 @@
+"""“Invite a person”: the secretariat's one page for a new member (person, groups and roles,
+invitation), the invitee's first dashboard, and the people list's invited / accepted column."""
+
+import html
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from coordination import services
+from coordination.models import Group, Membership, Organisation, OutboundEmail, Person, User
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+INVITE = reverse("person_invite")
+PASSWORD = "my own passphrase 87"
+
+
+class FormReader(HTMLParser):
+    """What a browser would send back from the page's form (in <main>, not the footer's
+    language switch), and which element describes each field (the error that Django and crispy
+    tie to it with aria-describedby)."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.values, self.described_by, self._select = {}, {}, None
+        self.feed(page.split("<main", 1)[1].split("</main>", 1)[0])
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag in ("input", "select", "textarea") and name:
+            self.described_by[name] = (attrs.get("aria-describedby") or "").split()
+            self.values[name] = attrs.get("value", "") if tag == "input" else ""
+        if tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values[self._select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def element_text(page: str, element_id: str) -> str:
+    match = re.search(rf'id="{element_id}"[^>]*>(.*?)</div>', page, re.S)
+    assert match, f"no element #{element_id}"
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
+
+
+def link_in(message) -> str:
+    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+
+
+@pytest.fixture
+def ilo(db):
+    return Organisation.objects.create(name="International Labour Organization", acronym="ILO",
+                                       kind="un_agency")  # fmt: skip
+
+
+def invitation(*, group_roles, organisation=None, **fields):
+    """The page's form as a browser posts it."""
+    data = {
+        "full_name": "Ana Pérez",
+        "email": "Ana.Perez@Example.org",
+        "organisation": organisation.pk if organisation else "",
+        "position": "Programme officer",
+        "language": "fr",
+        **fields,
+    }
+    for group, role in group_roles.items():
+        data[f"group-{group.pk}"] = role
+    return data
+
+
+def test_secretariat_invites_a_person_into_two_groups_from_one_page(
+    client, secretariat_by_permission, gcg, other_group, ilo, delivered
+):
+    client.force_login(secretariat_by_permission)
+    response = client.get(reverse("dashboard"))
+    assert f'href="{INVITE}"' in response.content.decode()
+
+    response = client.post(
+        INVITE,
+        invitation(organisation=ilo, group_roles={gcg: "member", other_group: "co_chair"}),
+        follow=True,
+    )
+
+    person = Person.objects.get(full_name="Ana Pérez")
+    assert response.redirect_chain == [(reverse("person_invited", args=[person.pk]), 302)]
+    page = response.content.decode()
+    assert (
+        "The invitation to ana.perez@example.org is recorded; it goes out within a minute." in page
+    )
+    assert "Invited on" in page
+    assert "Global Coordinating Group · Member" in page
+    assert "Migration Action Group · Co-chair" in page
+
+    assert (person.email, person.organisation, person.position) == (
+        "ana.perez@example.org",
+        ilo,
+        "Programme officer",
+    )
+    assert sorted(person.memberships.values_list("group__slug", "role", "constituency")) == [
+        ("gcg", "member", "un_agency"),
+        ("migration", "co_chair", "un_agency"),
+    ]
+    assert person.user.email == "ana.perez@example.org"
+    assert person.user.language == "fr"
+    assert not person.user.has_usable_password()
+    assert person.invitation_status == Person.InvitationStatus.INVITED
+    assert person.history.first().history_user == secretariat_by_permission
+
+    assert list(OutboundEmail.objects.values_list("kind", "to")) == [
+        ("invitation", ["ana.perez@example.org"])
+    ]
+    sent = delivered()
+    assert len(sent) == 1
+    assert sent[0].to == ["ana.perez@example.org"]
+    assert "/accounts/invitation/" in link_in(sent[0])
+
+
+def test_the_invitee_accepts_and_lands_on_a_dashboard_showing_their_group(
+    client, secretariat, gcg, ilo, delivered
+):
+    client.force_login(secretariat)
+    client.post(INVITE, invitation(organisation=ilo, group_roles={gcg: "alternate"}, language="en"))
+    link = link_in(delivered()[0])
+    client.logout()
+
+    response = client.get(link, follow=True)
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": PASSWORD, "new_password2": PASSWORD},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("dashboard")
+    page = response.content.decode()
+    assert "Welcome, Ana Pérez" in page
+    assert "My groups" in page
+    assert f'href="{gcg.get_absolute_url()}">Global Coordinating Group</a>' in page
+    assert "Alternate" in page
+    assert "not part of any group" not in page
+    assert Person.objects.get(email="ana.perez@example.org").invitation_status == "accepted"
+
+
+def test_a_known_address_is_refused_next_to_the_email_field_and_everything_typed_is_kept(
+    client, secretariat, gcg, other_group, ilo
+):
+    factories.PersonFactory(full_name="Ana Pérez Senior", email="ana.perez@example.org")
+    client.force_login(secretariat)
+    typed = invitation(
+        organisation=ilo,
+        group_roles={gcg: "chair", other_group: ""},
+        full_name="Ana Pérez Junior",
+        email="ANA.PEREZ@example.org",
+        language="es",
+    )
+
+    response = client.post(INVITE, typed)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    form = FormReader(page)
+    for name, value in typed.items():
+        assert form.values[name] == str(value), name
+    assert "id_email_error" in form.described_by["email"]
+    assert element_text(page, "id_email_error") == (
+        "Ana Pérez Senior already has this address: invite them from the people list."
+    )
+    assert Person.objects.count() == 1
+    assert not User.objects.filter(email__iexact="ana.perez@example.org").exists()
+    assert not OutboundEmail.objects.exists()
+
+
+def test_an_address_with_an_account_but_no_person_is_refused_too(client, secretariat, gcg):
+    client.force_login(secretariat)
+    response = client.post(
+        INVITE, invitation(group_roles={gcg: "member"}, email=secretariat.email.upper())
+    )
+    assert "An account already uses this address." in element_text(
+        response.content.decode(), "id_email_error"
+    )
+    assert not Person.objects.exists()
+
+
+def test_no_group_is_refused_in_the_groups_box_and_everything_typed_is_kept(
+    client, secretariat, gcg, ilo
+):
+    client.force_login(secretariat)
+    typed = invitation(organisation=ilo, group_roles={gcg: ""}, email="bad address")
+
+    response = client.post(INVITE, typed)
+
+    page = response.content.decode()
+    form = FormReader(page)
+    for name, value in typed.items():
+        assert form.values[name] == str(value), name
+    assert "Enter a valid email address." in element_text(page, "id_email_error")
+    assert "Choose a role in at least one group" in element_text(page, "groups-error")
+    assert not Person.objects.exists()
+
+
+def test_the_person_the_groups_and_the_invitation_are_saved_together_or_not_at_all(
+    secretariat, gcg, monkeypatch
+):
+    def mail_refused(**kwargs):
+        raise RuntimeError("the outbox is broken")
+
+    monkeypatch.setattr("coordination.services.email_queue", mail_refused)
+    with pytest.raises(RuntimeError):
+        services.person_create_and_invite(
+            full_name="Ana Pérez",
+            email="ana@example.org",
+            organisation=None,
+            memberships=[(gcg, "member")],
+            language="en",
+            invited_by=secretariat,
+        )
+    assert not Person.objects.exists()
+    assert not Membership.objects.exists()
+    assert not User.objects.filter(email="ana@example.org").exists()
+
+
+@pytest.mark.parametrize("who", ["gcg_member", "staff_without_permissions", "no_membership"])
+def test_only_the_secretariat_invites(client, request, who, gcg):
+    client.force_login(request.getfixturevalue(who))
+    person = factories.PersonFactory(email="someone@example.org")
+    people = set(Person.objects.all())
+    assert client.get(INVITE).status_code == 403
+    response = client.post(INVITE, invitation(group_roles={gcg: "member"}))
+    assert response.status_code == 403
+    assert client.get(reverse("person_invited", args=[person.pk])).status_code == 403
+    assert set(Person.objects.all()) == people
+    assert not OutboundEmail.objects.exists()
+    assert f'href="{INVITE}"' not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(INVITE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_invite_page_runs_the_same_queries_with_3_or_30_groups(
+    client, secretariat_by_permission, django_assert_max_num_queries
+):
+    client.force_login(secretariat_by_permission)
+
+    def add(n):
+        start = Group.objects.count()
+        Group.objects.bulk_create(
+            Group(name=f"Group {start + i}", short_name=f"G{start + i}", slug=f"g-{start + i}",
+                  kind="action_group")
+            for i in range(n)
+        )  # fmt: skip
+        Organisation.objects.bulk_create(
+            Organisation(name=f"Org {start + i}", kind="government") for i in range(n)
+        )
+
+    def count():
+        with CaptureQueriesContext(connection) as get:
+            assert client.get(INVITE).status_code == 200
+        with CaptureQueriesContext(connection) as refused:  # no group chosen: the form again
+            assert client.post(INVITE, invitation(group_roles={})).status_code == 200
+        return len(get), len(refused)
+
+    add(3)
+    few = count()
+    add(27)
+    assert count() == few
+    with django_assert_max_num_queries(10):
+        client.get(INVITE)
