@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -276,3 +277,65 @@ def test_the_invite_page_runs_the_same_queries_with_3_or_30_groups(
     assert count() == few
     with django_assert_max_num_queries(10):
         client.get(INVITE)
+
+
+# --- the people list in the admin -----------------------------------------------------------
+
+
+def invitation_cell(page: str, name: str) -> str:
+    """The “invitation” column of the people list's row for `name`."""
+    row = next(row for row in page.split("<tr") if f">{name}</a>" in row)
+    return re.search(r'<td class="field-invitation">(.*?)</td>', row).group(1)
+
+
+def test_the_people_list_says_who_was_invited_and_who_accepted(client, secretariat, delivered):
+    never = factories.PersonFactory(full_name="Never Invited", email="never@example.org")
+    waiting = factories.PersonFactory(full_name="Still Waiting", email="waiting@example.org")
+    joined = factories.PersonFactory(full_name="Has Joined", email="joined@example.org")
+    with time_machine.travel("2026-03-03 10:00Z", tick=True):
+        services.person_invite(person=waiting)
+        services.person_invite(person=joined)
+        link = link_in(delivered()[1])
+        response = client.get(link, follow=True)  # Has Joined chooses a password
+        client.post(
+            response.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD}
+        )
+
+    client.force_login(secretariat)
+    url = reverse("admin:coordination_person_changelist")
+    page = client.get(url).content.decode()
+    assert invitation_cell(page, "Never Invited") == "Not invited"
+    assert invitation_cell(page, "Still Waiting") == "Invited on 3 March 2026"
+    assert invitation_cell(page, "Has Joined") == "Accepted"
+    # The filter (SQL) and the column (Python) state the same rule.
+    for person in (never, waiting, joined):
+        person.refresh_from_db()
+        status = person.invitation_status
+        listed = client.get(url, {"invitation": status}).content.decode()
+        assert person.full_name in listed, status
+        others = {never, waiting, joined} - {person}
+        assert not any(other.full_name in listed for other in others), status
+
+
+def test_the_people_list_links_to_the_invite_page_for_the_secretariat(client, secretariat):
+    client.force_login(secretariat)
+    page = client.get(reverse("admin:coordination_person_changelist")).content.decode()
+    assert f'<a href="{INVITE}" class="addlink">Invite a person</a>' in page
+
+
+def test_the_person_form_shows_no_internals_and_keeps_the_persons_choices(client, secretariat):
+    person = factories.PersonFactory(email="ana@example.org", muted_kinds=["consultation"])
+    client.force_login(secretariat)
+
+    add_page = client.get(reverse("admin:coordination_person_add")).content.decode()
+    for internal in ("Notifications turned off", "Last digest sent at", "muted_kinds"):
+        assert internal not in add_page
+
+    change_url = reverse("admin:coordination_person_change", args=[person.pk])
+    change_page = client.get(change_url).content.decode()
+    assert "Notifications turned off" in change_page  # read-only, with the kinds' names
+    assert "Consultations: open for comment, closing soon, closed" in change_page
+    assert '<div class="readonly">[]</div>' not in change_page
+    assert "['consultation']" not in change_page
+    for field in ("muted_kinds", "last_digest_at", "notification_delivery", "invited_at"):
+        assert f'name="{field}' not in change_page
