@@ -339,3 +339,24 @@ def test_the_person_form_shows_no_internals_and_keeps_the_persons_choices(client
     assert "['consultation']" not in change_page
     for field in ("muted_kinds", "last_digest_at", "notification_delivery", "invited_at"):
         assert f'name="{field}' not in change_page
+
+
+def test_the_migration_dates_the_invitations_of_existing_accounts_from_their_creation(db):
+    """Before invited_at, the invitation was the only way a person got an account."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module("coordination.migrations.0007_person_invited_at")
+    with time_machine.travel("2025-06-01 08:00Z"):
+        invited = factories.PersonFactory(user=factories.UserFactory(password=None))
+    never = factories.PersonFactory()
+
+    migration.invited_at_from_accounts(django_apps, SimpleNamespace(connection=connection))
+
+    invited.refresh_from_db()
+    never.refresh_from_db()
+    assert invited.invited_at == invited.user.date_joined
+    assert invited.invitation_display() == "Invited on 1 June 2025"
+    assert never.invited_at is None
