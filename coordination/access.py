@@ -15,6 +15,7 @@ from .models import (
     DocumentVersion,
     Group,
     Meeting,
+    Person,
 )
 
 
@@ -78,6 +79,13 @@ def get_own_comment(user, consultation: Consultation, pk: int) -> Comment:
         pk=pk,
         author__user_id=user.pk,
     )
+
+
+def get_person_for_user(user, pk: int) -> Person:
+    """People's records (addresses, memberships, invitations) are the secretariat's: anyone
+    else gets a 403."""
+    require_secretariat(user)
+    return get_object_or_404(Person.objects.select_related("organisation", "user"), pk=pk)
 
 
 def require_secretariat(user) -> None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import consultations, selectors, services
+from . import consultations, reminders, selectors, services
 from .models import (
     ActionItem,
     ActionItemStatusChange,
@@ -127,30 +127,87 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["person"]
 
 
+class InvitationFilter(admin.SimpleListFilter):
+    """Who has not been invited, who has yet to accept, who has: the states of the column."""
+
+    title = _("invitation")
+    parameter_name = "invitation"
+
+    def lookups(self, request, model_admin):
+        return Person.InvitationStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Person.InvitationStatus.values:
+            return queryset.filter(invitation=self.value())
+        return queryset
+
+
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
+    """People are invited from the site's “Invite a person” page (person, groups and invitation
+    in one form) or, when already listed here, by the action. What a person chose on their
+    Preferences is theirs: shown, not changed, here."""
+
     list_display = [
         "full_name",
         "organisation",
         "position",
         "email",
-        "has_account",
+        "invitation",
         "email_problem",
     ]
-    list_filter = ["organisation__kind", "memberships__group"]
+    list_filter = [InvitationFilter, "organisation__kind", "memberships__group"]
     search_fields = ["full_name", "email", "organisation__name", "organisation__acronym"]
     list_select_related = ["organisation", "user"]
     autocomplete_fields = ["organisation", "user"]
     inlines = [MembershipInline]
     actions = ["invite"]
+    readonly_fields = ["invitation", "notification_delivery", "notifications_off", "last_digest_at"]
+    fieldsets = (
+        (None, {"fields": ["honorific", "full_name", "position", "email", "organisation"]}),
+        (_("Account"), {"fields": ["user", "invitation"]}),
+        (
+            _("Notifications (the person's choice, on their Preferences)"),
+            {
+                "classes": ["collapse"],
+                "fields": ["notification_delivery", "notifications_off", "last_digest_at"],
+            },
+        ),
+    )
+    add_fieldsets = (
+        (None, {"fields": ["honorific", "full_name", "position", "email", "organisation"]}),
+        (_("Account"), {"fields": ["user"]}),
+    )
 
-    @admin.display(boolean=True, description=_("account"))
-    def has_account(self, person):
-        return person.user_id is not None
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
 
     def get_queryset(self, request):
         failed = Reminder.objects.filter(recipient=OuterRef("pk"), failed_at__isnull=False)
-        return super().get_queryset(request).annotate(email_failed=Exists(failed))
+        return (
+            super()
+            .get_queryset(request)
+            .with_invitation_status()
+            .annotate(email_failed=Exists(failed))
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        """The list links to the site's “Invite a person” page, for those who may use it."""
+        if request.user.is_secretariat:
+            extra_context = {**(extra_context or {}), "invite_url": reverse("person_invite")}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("invitation"), ordering="invited_at")
+    def invitation(self, person):
+        return person.invitation_display()
+
+    @admin.display(description=_("notifications turned off"))
+    def notifications_off(self, person):
+        muted = person.muted_kinds or []
+        if "*" in muted:
+            return _("All")
+        labels = dict(reminders.kind_choices())
+        return ", ".join(str(labels.get(kind, kind)) for kind in muted) or _("None")
 
     @admin.display(boolean=True, description=_("email problem"), ordering="email_failed")
     def email_problem(self, person):

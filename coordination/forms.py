@@ -1,10 +1,12 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionItem, Comment, Group, Meeting, Person, User
+from . import services
+from .models import ActionItem, Comment, Group, Meeting, Membership, Organisation, Person, User
 from .outbox import email_queue
 
 
@@ -198,3 +200,65 @@ class OutboxPasswordResetForm(PasswordResetForm):
             context=context,
             language=user.language,
         )
+
+
+class PersonInviteForm(forms.Form):
+    """The secretariat's “Invite a person”. Each group has its own select, labelled with the
+    group's name and set to “Not a member”: a role is chosen per group, and nothing needs a
+    script."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Email"), help_text=_("The invitation goes to this address; it is also the login.")
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label=_("No organisation"),
+    )
+    position = forms.CharField(label=_("Position"), max_length=300, required=False)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_("Of the invitation and of the emails that follow."),
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = list(groups)
+        for group in self.groups:
+            self.fields[self.group_field_name(group)] = forms.ChoiceField(
+                label=group.name,
+                required=False,
+                choices=[("", _("Not a member")), *Membership.Role.choices],
+            )
+
+    @staticmethod
+    def group_field_name(group: Group) -> str:
+        return f"group-{group.pk}"
+
+    def group_fields(self):
+        return [self[self.group_field_name(group)] for group in self.groups]
+
+    def memberships(self) -> list[tuple[Group, str]]:
+        roles = (
+            (group, self.cleaned_data.get(self.group_field_name(group))) for group in self.groups
+        )
+        return [(group, role) for group, role in roles if role]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        try:
+            services.person_email_check(email)
+        except services.InvitationError as error:
+            raise forms.ValidationError(str(error)) from error
+        return email
+
+    def clean(self):
+        data = super().clean()
+        try:
+            services.memberships_check(self.memberships())
+        except services.InvitationError as error:
+            self.add_error(None, str(error))
+        return data

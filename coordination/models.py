@@ -5,6 +5,7 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, BaseUserManager, Permission
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.contenttypes.models import ContentType
@@ -229,8 +230,36 @@ class NotificationDelivery(models.TextChoices):
     WEEKLY = "weekly", _("A weekly digest (Mondays)")
 
 
+class InvitationStatus(models.TextChoices):
+    NOT_INVITED = "not_invited", _("Not invited")
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+# The invitation's account has an unusable password and has never signed in; choosing a
+# password through the link (which also signs in) is accepting it. The SQL form of
+# Person.invitation_status, for the people list's filter; a test holds the two together.
+INVITATION_ACCEPTED = Q(user__isnull=False) & (
+    Q(user__last_login__isnull=False) | ~Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+)
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_invitation_status(self):
+        return self.annotate(
+            invitation=models.Case(
+                models.When(INVITATION_ACCEPTED, then=models.Value(InvitationStatus.ACCEPTED)),
+                models.When(invited_at__isnull=False, then=models.Value(InvitationStatus.INVITED)),
+                default=models.Value(InvitationStatus.NOT_INVITED),
+                output_field=models.CharField(),
+            )
+        )
+
+
 class Person(models.Model):
     """Someone the secretariat works with; an account is optional (given by invitation)."""
+
+    InvitationStatus = InvitationStatus
 
     honorific = models.CharField(_("honorific"), max_length=20, blank=True)
     full_name = models.CharField(_("full name"), max_length=200)
@@ -262,6 +291,12 @@ class Person(models.Model):
         _("notifications turned off"), default=list, blank=True, help_text=_("Kinds of reminder.")
     )
     last_digest_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
+    invited_at = models.DateTimeField(
+        _("invited at"),
+        null=True,
+        blank=True,
+        help_text=_("When the last invitation to the site was recorded."),
+    )
     calendar_key = models.UUIDField(
         _("calendar key"),
         default=uuid.uuid4,
@@ -270,6 +305,8 @@ class Person(models.Model):
         help_text=_("The secret part of the person's calendar feed address."),
     )
     history = HistoricalRecords(excluded_fields=["last_digest_at", "calendar_key"])
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name"]
@@ -283,6 +320,26 @@ class Person(models.Model):
 
     def __str__(self):
         return " ".join(part for part in (self.honorific, self.full_name) if part)
+
+    @property
+    def invitation_status(self) -> InvitationStatus:
+        """Accepted once the account has a password of its own or has signed in (the
+        invitation's account has neither until its link is used); load it with `user`."""
+        user = self.user
+        if user is not None and (user.last_login or user.has_usable_password()):
+            return InvitationStatus.ACCEPTED
+        if self.invited_at is not None:
+            return InvitationStatus.INVITED
+        return InvitationStatus.NOT_INVITED
+
+    def invitation_display(self) -> str:
+        """“Invited on 3 March 2026”, “Accepted” or “Not invited”, for the people list."""
+        status = self.invitation_status
+        if status == InvitationStatus.INVITED:
+            return _("Invited on %(date)s") % {
+                "date": date_format(timezone.localdate(self.invited_at), "j F Y")
+            }
+        return str(status.label)
 
 
 # ---------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Operations that change coordination state. The site, the admin and the demo all call these."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -13,7 +14,15 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from .history import save_with_history
-from .models import ActionItem, ActionItemStatusChange, Person, User
+from .models import (
+    ActionItem,
+    ActionItemStatusChange,
+    Group,
+    Membership,
+    Organisation,
+    Person,
+    User,
+)
 from .outbox import email_queue
 from .selectors import secretariat_users
 
@@ -68,11 +77,98 @@ def action_item_record_trigger(
     return item
 
 
-def person_invite(*, person: Person, invited_by: User | None = None) -> User:
+class InvitationError(Exception):
+    """A refused invitation; the message is shown next to the field it is about."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def person_email_check(email: str) -> None:
+    """One address, one person, one account: the invitation's account is found by its address,
+    so a second person with it would take over the first one's account."""
+    person = Person.objects.filter(email__iexact=email).first()
+    if person is not None:
+        raise InvitationError(
+            _("%(person)s already has this address: invite them from the people list.")
+            % {"person": person},
+            field="email",
+        )
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvitationError(_("An account already uses this address."), field="email")
+
+
+def memberships_check(memberships: list[tuple[Group, str]]) -> None:
+    """A person invited into no group would find an empty dashboard."""
+    if not memberships:
+        raise InvitationError(
+            _("Choose a role in at least one group: the groups decide what the person sees.")
+        )
+
+
+def membership_add(
+    *, person: Person, group: Group, role: str, by: User | None = None
+) -> Membership:
+    """The constituency starts as the organisation's kind (both use the same list of
+    constituencies); the admin can change it."""
+    membership = Membership(
+        person=person,
+        group=group,
+        role=role,
+        constituency=person.organisation.kind if person.organisation else "",
+    )
+    membership.full_clean()
+    membership._history_user = by
+    membership.save()
+    return membership
+
+
+def person_create_and_invite(
+    *,
+    full_name: str,
+    email: str,
+    organisation: Organisation | None,
+    memberships: Iterable[tuple[Group, str]],
+    language: str,
+    position: str = "",
+    invited_by: User,
+) -> Person:
+    """The secretariat's “Invite a person”: the person, their groups and the invitation, all
+    or nothing. At least one group, so that the new member's dashboard shows them something."""
+    memberships = list(memberships)
+    memberships_check(memberships)
+    email = email.strip().lower()  # as the account stores it
+    with transaction.atomic():
+        person_email_check(email)
+        person = Person(
+            full_name=full_name.strip(),
+            email=email,
+            organisation=organisation,
+            position=position.strip(),
+        )
+        person.full_clean()
+        person._history_user = invited_by
+        try:
+            person.save()
+        except IntegrityError as error:  # the same address, saved meanwhile by another request
+            raise InvitationError(
+                _("This address was given to someone else a moment ago."), field="email"
+            ) from error
+        for group, role in memberships:
+            membership_add(person=person, group=group, role=role, by=invited_by)
+        person_invite(person=person, invited_by=invited_by, language=language)
+    return person
+
+
+def person_invite(
+    *, person: Person, invited_by: User | None = None, language: str | None = None
+) -> User:
     """Gives a person an account and emails a one-time link to choose a password.
 
     The link is Django's password-reset token: it stops working once used (the password
-    changes) and after PASSWORD_RESET_TIMEOUT.
+    changes) and after PASSWORD_RESET_TIMEOUT. `language` is the new account's (an existing
+    account keeps its own); the email is written in the account's language.
     """
     if not person.email:
         raise ValueError(_("%(person)s has no email address.") % {"person": person})
@@ -83,12 +179,15 @@ def person_invite(*, person: Person, invited_by: User | None = None) -> User:
             user = User.objects.filter(email__iexact=person.email).first()
         if user is None:
             first, _sep, last = person.full_name.partition(" ")
-            user = User.objects.create_user(email=person.email, first_name=first, last_name=last)
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        if person.user_id != user.pk:
-            person.user = user
-            person.save(update_fields=["user"])
+            user = User.objects.create_user(
+                email=person.email,
+                first_name=first,
+                last_name=last,
+                language=language or settings.LANGUAGE_CODE,
+            )
+        person.user = user
+        person.invited_at = timezone.now()
+        save_with_history(person, ["user", "invited_at"], by=invited_by)
         # Recorded with the account: no account without its invitation, nor the reverse.
         path = reverse(
             "invitation_accept",

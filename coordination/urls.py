@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import consultation_views as cv
-from . import views
+from . import people_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -58,6 +58,8 @@ urlpatterns = [
     path("notifications/unsubscribe/<str:token>/", cv.unsubscribe, name="unsubscribe"),
     path("calendar/<uuid:key>.ics", cv.calendar_feed, name="calendar_feed"),
     path("events/", views.event_list, name="event_list"),
+    path("people/invite/", people_views.person_invite, name="person_invite"),
+    path("people/<int:pk>/invitation/", people_views.person_invited, name="person_invited"),
     path(
         "accounts/invitation/<uidb64>/<token>/",
         views.InvitationAcceptView.as_view(),

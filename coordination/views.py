@@ -21,6 +21,7 @@ from .models import (
     Document,
     DocumentVersion,
     Meeting,
+    Membership,
 )
 from .password_resets import ResetLimit, password_reset_throttle
 from .services import ActionItemError, action_item_set_status
@@ -76,10 +77,12 @@ def dashboard(request):
         .select_related("document__owner_group")
         .order_by("-created_at", "-pk")[:8]
     )
+    my_groups = Membership.objects.filter(person__user_id=user.pk).select_related("group")
     return render(
         request,
         "coordination/dashboard.html",
         {
+            "my_groups": my_groups,
             "my_items": my_items,
             "all_overdue": all_overdue,
             "meetings": meetings,

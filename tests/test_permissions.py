@@ -160,6 +160,7 @@ def cases(demo) -> list[Case]:
                 ("Your account is not part of any group yet", BY_NON_MEMBERS),
                 (reverse("event_list"), BY_MEMBERS),  # the navigation
                 (reverse("pathfinder_board"), BY_SECRETARIAT),
+                (reverse("person_invite"), BY_SECRETARIAT),
             ],
         ),
         get("preferences", expect=SIGNED_IN),
@@ -279,6 +280,21 @@ def cases(demo) -> list[Case]:
         ),
         get("matrix_csv", consultation.pk, expect=SECRETARIAT),
         get("matrix_xlsx", consultation.pk, expect=SECRETARIAT),
+        # --- the secretariat invites people
+        get("person_invite", expect=SECRETARIAT),
+        post(
+            "person_invite",
+            expect=SECRETARIAT_POST,
+            data={
+                "full_name": "Ana Pérez",
+                "email": "ana.perez@example.org",
+                "language": "en",
+                f"group-{Group.objects.get(slug='gcg').pk}": "member",
+            },
+        ),
+        get(
+            "person_invited", member.pk, expect=SECRETARIAT, shows=[(member.email, BY_SECRETARIAT)]
+        ),
         # --- members: events, action groups, pathfinder countries
         get(
             "event_list",

@@ -137,6 +137,7 @@ def add_rows(*, gcg, user, n):
         for i in range(5 * n)
     )
     return {
+        "person": people[0],
         "meeting": target,
         "action": actions[0],
         "document": first_document,
@@ -150,6 +151,8 @@ def pages(first, staff):
         extra = {
             "consultation manage": reverse("consultation_manage", args=[first["consultation"].pk]),
             "new version": reverse("version_new", args=[first["document"].pk]),
+            "invite a person": reverse("person_invite"),
+            "invitation": reverse("person_invited", args=[first["person"].pk]),
         }
     return {
         **extra,
