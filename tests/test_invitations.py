@@ -348,7 +348,7 @@ def test_the_migration_dates_the_invitations_of_existing_accounts_from_their_cre
 
     from django.apps import apps as django_apps
 
-    migration = importlib.import_module("coordination.migrations.0007_person_invited_at")
+    migration = importlib.import_module("coordination.migrations.0006_person_invited_at")
     with time_machine.travel("2025-06-01 08:00Z"):
         invited = factories.PersonFactory(user=factories.UserFactory(password=None))
     never = factories.PersonFactory()
