@@ -6,6 +6,7 @@ import zoneinfo
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +19,7 @@ from .models import (
     Person,
     parse_day_list,
 )
-from .reminders import Due, ReminderKind
+from .reminders import Due, ReminderKind, moment_display
 from .selectors import (
     action_item_owners,
     audience_ids,
@@ -113,6 +114,9 @@ class ConsultationReminders(ReminderKind):
     def deadline(self, obj):
         return obj.closes_at
 
+    def deadline_display(self, obj, milestone):
+        return moment_display(obj.closes_at)
+
     def subject(self, obj, milestone):
         title = obj.version.document.title
         if milestone == "opened":
@@ -125,6 +129,7 @@ class ConsultationReminders(ReminderKind):
         return {
             "consultation": obj,
             "milestone": milestone,
+            "closes_at": moment_display(obj.closes_at),
             "days": milestone.removeprefix("before-").removesuffix("d")
             if milestone.startswith("before-")
             else None,
@@ -193,13 +198,18 @@ class ActionItemReminders(ReminderKind):
             return None
         return _local_midnight(obj.due_on, _zone())
 
+    def deadline_display(self, obj, milestone):
+        return date_format(obj.due_on, "j F Y") if obj.due_on else ""
+
     def subject(self, obj, milestone):
         if milestone.startswith("overdue"):
             return _("Overdue: %(title)s") % {"title": obj.title}
         return _("Due soon: %(title)s") % {"title": obj.title}
 
     def context(self, obj, milestone):
-        return {"item": obj, "milestone": milestone, "today": timezone.localdate()}
+        # The day the sweep counted from when it chose the milestone, whatever the reader's zone.
+        today = timezone.localdate(timezone.now(), _zone())
+        return {"item": obj, "milestone": milestone, "today": today}
 
 
 def _members_with_email(group_ids, *, respondents: bool = False) -> dict[int, set[int]]:
@@ -263,6 +273,12 @@ class MeetingReminders(ReminderKind):
 
     def deadline(self, obj):
         return _local_midnight(obj.starts_on, _zone(obj.time_zone)) if obj.starts_on else None
+
+    def deadline_display(self, obj, milestone):
+        """Meeting days are dates; the invitation and cancellation name them already."""
+        if milestone.startswith(("invitation", "cancelled")):
+            return ""
+        return obj.dates_display
 
     def subject(self, obj, milestone):
         title = str(obj.title)
