@@ -496,7 +496,9 @@ def _digest_send(person: Person, token: uuid.UUID, reminders: list[Reminder]) ->
 
 def digest_message(person: Person, entries: list[tuple]) -> EmailMultiAlternatives:
     """One email for a person's (kind, object, reminder) entries: what needs their action
-    first, each by its deadline."""
+    first, each by its deadline; with the calendar parts their single messages would carry,
+    so that people on digests get invitations, new dates and cancellations into their
+    calendars too."""
     far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
     with as_reader(person):
         items = [
@@ -506,6 +508,7 @@ def digest_message(person: Person, entries: list[tuple]) -> EmailMultiAlternativ
                 "when": kind.deadline_display(obj, reminder.milestone),
                 "line": kind.subject(obj, reminder.milestone),
                 "url": kind.url(obj),
+                "attachments": kind.attachments(obj, reminder.milestone),
             }
             for kind, obj, reminder in entries
         ]
@@ -525,4 +528,7 @@ def digest_message(person: Person, entries: list[tuple]) -> EmailMultiAlternativ
             headers=_list_headers(context["unsubscribe_url"]),
         )
         message.attach_alternative(render_to_string("reminders/digest.html", context), "text/html")
+    for item in items:  # in the order of the lines
+        for part in item["attachments"]:
+            message.attach(part)
     return message

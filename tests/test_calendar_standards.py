@@ -107,3 +107,73 @@ def test_the_feed_pencils_in_planned_meetings_and_gives_deadlines_a_duration(cli
     assert str(entries["5th GCG meeting"]["STATUS"]) == "TENTATIVE"
     deadline = next(e for name, e in entries.items() if name.startswith("Comments due"))
     assert deadline.decoded("DTEND") > deadline.decoded("DTSTART")
+
+
+def uid(meeting) -> str:
+    return f"meeting-{meeting.pk}@alliance87.org"
+
+
+def test_a_digest_carries_the_calendar_part_of_each_meeting_and_event_it_lists(gcg):
+    """Within one day a meeting is called, another moves and a third is cancelled: the reader
+    on a daily digest gets each change into their calendar, as a reader of single messages."""
+    from coordination.models import Event
+
+    factories.MembershipFactory(
+        group=gcg,
+        person__full_name="Dana",
+        person__email="dana@example.org",
+        person__notification_delivery="daily",
+    )
+    called, moved, cancelled = (
+        factories.MeetingFactory(
+            group=gcg,
+            number=number,
+            status="confirmed",
+            starts_on=datetime.date(2019, 4, day),
+            ends_on=datetime.date(2019, 4, day),
+        )
+        for number, day in ((4, 9), (5, 16), (6, 23))
+    )
+    forum = Event.objects.create(
+        title="NGO Forum", starts_on=datetime.date(2019, 2, 20), notify_days_before=30
+    )
+    forum.notify_groups.add(gcg)
+    sweep(now=NOW)  # recorded for tomorrow's digest
+    for meeting in (moved, cancelled):
+        meeting.refresh_from_db()
+    moved.starts_on = moved.ends_on = datetime.date(2019, 4, 17)
+    moved.save()
+    cancelled.status = "cancelled"
+    cancelled.save()
+    sweep(now=NOW + datetime.timedelta(hours=1))
+    assert mail.outbox == []
+
+    sweep(now=NOW + datetime.timedelta(hours=22))  # 07:00 the next day
+    (sent,) = mail.outbox
+    message = email.message_from_bytes(sent.message().as_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "Alliance 8.7: 4 things for you"
+    entries = {}
+    for part in message.walk():
+        if part.get_content_type() != "text/calendar":
+            continue
+        ics = part.get_payload(decode=True)
+        (entry,) = both_parsers(ics)
+        method = str(Calendar.from_ical(ics)["METHOD"])
+        assert part.get_param("method") == method  # RFC 6047 §2.4
+        assert part.get_content_disposition() == "attachment"
+        assert str(entry["ORGANIZER"]) == "mailto:noreply@alliance87.org"
+        entries[str(entry["UID"])] = (
+            method, int(entry.get("SEQUENCE", 0)), str(entry.get("STATUS", "")),
+            entry.decoded("DTSTART"),
+        )  # fmt: skip
+    april = datetime.date(2019, 4, 1)
+    assert entries == {
+        uid(called): ("PUBLISH", 0, "CONFIRMED", april.replace(day=9)),
+        uid(moved): ("PUBLISH", 1, "CONFIRMED", april.replace(day=17)),
+        uid(cancelled): ("CANCEL", 1, "CANCELLED", april.replace(day=23)),
+        f"event-{forum.pk}@alliance87.org": ("PUBLISH", 0, "", datetime.date(2019, 2, 20)),
+    }
+    text = message.get_body(("plain",)).get_content()
+    assert "New dates: 5th GCG meeting, 17 April 2019" in text
+    assert "Invitation: 5th GCG meeting" not in text  # the dates it had are gone
+    assert f"http://127.0.0.1:8000/events/#event-{forum.pk}" in text
