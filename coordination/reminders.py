@@ -101,6 +101,10 @@ class ReminderKind:
         """Where a digest line links to."""
         return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
 
+    def is_offered_to(self, user) -> bool:
+        """Whether the preferences page offers this kind to the user."""
+        return True
+
     def attachments(self, obj, milestone: str) -> list[MIMEBase]:
         return []
 
@@ -185,8 +189,13 @@ def unsubscribe_read(token: str) -> tuple[int, str]:
 KINDS: dict[str, ReminderKind] = {}
 
 
-def kind_choices() -> list[tuple[str, str]]:
-    return [(kind.name, kind.label) for kind in KINDS.values()]
+def kind_choices(user=None) -> list[tuple[str, str]]:
+    """The kinds, or those the preferences page offers to `user`."""
+    return [
+        (kind.name, kind.label)
+        for kind in KINDS.values()
+        if user is None or kind.is_offered_to(user)
+    ]
 
 
 def register(kind: ReminderKind) -> ReminderKind:
