@@ -8,14 +8,18 @@ may not.
 import datetime
 import email
 import email.policy
+import html.parser
+import re
 import zoneinfo
 
 import pytest
+import time_machine
 import vobject
 from django.core import mail
 from icalendar import Calendar
 
 from coordination import consultations
+from coordination.models import Person, Reminder
 from coordination.reminders import sweep
 from tests import factories
 
@@ -177,3 +181,129 @@ def test_a_digest_carries_the_calendar_part_of_each_meeting_and_event_it_lists(g
     assert "New dates: 5th GCG meeting, 17 April 2019" in text
     assert "Invitation: 5th GCG meeting" not in text  # the dates it had are gone
     assert f"http://127.0.0.1:8000/events/#event-{forum.pk}" in text
+
+
+# --- every kind of message, read back as a mail program would ---------------------------------
+
+SITE = "https://alliance87.example"
+WEEK = "2019-W05"  # NOW's, for the secretariat's weekly list
+
+
+URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>\"')]+", re.IGNORECASE)
+
+
+class Links(html.parser.HTMLParser):
+    """Every address in an HTML part: in links and images, and in the text itself."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        self.urls += [value for name, value in attrs if name in ("href", "src") and value]
+
+    def handle_data(self, data):
+        self.urls += URL.findall(data)
+
+
+def every_message(gcg, reader):
+    """(name, addresses it must link to, message) for each kind and milestone, and a digest of
+    them all."""
+    from coordination.models import Event
+    from coordination.reminder_kinds import MAX_OVERDUE_REMINDERS
+    from coordination.reminders import KINDS, digest_message
+
+    version = factories.DocumentVersionFactory(
+        document__owner_group=gcg, document__title="Guidance Note – 2019", text="One."
+    )
+    consultation = consultations.consultation_open(
+        version=version, audience=gcg, opens_at=NOW, closes_at=NOW + datetime.timedelta(days=14)
+    )
+    item = factories.ActionItemFactory(
+        meeting__group=gcg, title="Send the list", due_on=datetime.date(2019, 2, 8)
+    )
+    item.owner_people.add(reader)
+    meeting = factories.MeetingFactory(
+        group=gcg, number=4, city="Genève", status="confirmed",
+        starts_on=datetime.date(2019, 4, 9), ends_on=datetime.date(2019, 4, 10),
+    )  # fmt: skip
+    event = Event.objects.create(
+        title="NGO Forum\r\nBcc: someone@example.org", city="Bangkok",
+        starts_on=datetime.date(2019, 2, 20), description="Side events <b>TBC</b>.",
+    )  # fmt: skip
+    factories.ActionItemFactory(  # on the secretariat's list
+        title="Old report",
+        due_on=NOW.date() - datetime.timedelta(weeks=MAX_OVERDUE_REMINDERS + 2),
+    ).owner_people.add(reader)
+    cases = [
+        ("consultation", consultation, ["opened", "before-7d", "closed"]),
+        ("action_item", item, ["before-7d", "overdue-w1"]),
+        (
+            "meeting",
+            meeting,
+            ["invitation-0", "invitation-1", "cancelled-1", "papers", "before-7d"],
+        ),
+        ("event", event, ["notice"]),
+        ("long_overdue", reader, [WEEK]),
+    ]
+    entries, addresses = [], set()
+    for name, obj, milestones in cases:
+        kind = KINDS[name]
+        obj = kind.objects([obj.pk])[obj.pk]
+        address = kind.url(obj)  # the object's page (the list, for the secretariat's list)
+        addresses.add(address)
+        for milestone in milestones:
+            message = kind.message(obj=obj, milestone=milestone, person=reader)
+            yield f"{name} {milestone}", {address}, message
+            entries.append((kind, obj, Reminder(milestone=milestone)))
+    yield "digest", addresses, digest_message(reader, entries)
+
+
+def test_every_kind_of_message_reads_back_without_a_defect_and_links_only_to_the_site(
+    gcg, secretariat, settings
+):
+    settings.SITE_URL = SITE + "/"
+    reader = factories.PersonFactory(
+        user=secretariat, email=secretariat.email, full_name="Zoë Officer"
+    )
+    factories.MembershipFactory(group=gcg, person=reader)
+    secretariat.time_zone = "America/New_York"
+    secretariat.save()
+    reader = Person.objects.select_related("user").get(pk=reader.pk)
+
+    names = []
+    with time_machine.travel(NOW, tick=False):
+        for name, addresses, sent in every_message(gcg, reader):
+            names.append(name)
+            raw = sent.message().as_bytes()
+            message = email.message_from_bytes(raw, policy=email.policy.default)
+            for part in message.walk():
+                assert not part.defects, (name, part.get_content_type(), part.defects)
+                for header, value in part.items():
+                    assert not value.defects, (name, header, value.defects)
+            assert "\nBcc:" not in raw.decode("ascii", "replace").split("\n\n")[0]
+
+            assert message["From"].addresses[0].display_name == "Alliance 8.7 Secretariat", name
+            assert message["Auto-Submitted"] == "auto-generated", name
+            assert message["List-Unsubscribe"].strip().startswith(f"<{SITE}/notif"), name
+            assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click", name
+            (alternative,) = [
+                p for p in message.walk() if p.get_content_type() == "multipart/alternative"
+            ]
+            text, html_part = alternative.iter_parts()
+            assert (text.get_content_type(), html_part.get_content_type()) == (
+                "text/plain",
+                "text/html",
+            ), name
+
+            text_urls = URL.findall(text.get_content())
+            links = Links()
+            links.feed(html_part.get_content())
+            assert addresses <= set(text_urls) and addresses <= set(links.urls), name
+            for url in text_urls + links.urls:
+                assert url.startswith(SITE + "/"), (name, url)
+            for part in message.walk():
+                if part.get_content_type() == "text/calendar":
+                    (entry,) = both_parsers(part.get_payload(decode=True))
+                    assert str(entry["URL"]).startswith(SITE + "/"), name
+    assert len(names) == 13
