@@ -143,8 +143,12 @@ def _language(person: Person) -> str:
 
 
 def reader_zone(person: Person) -> zoneinfo.ZoneInfo:
-    """Deadlines are shown in the reader's time zone: their account's, else the site's."""
-    return zoneinfo.ZoneInfo(person.user.time_zone if person.user_id else settings.TIME_ZONE)
+    """Deadlines are shown in the reader's time zone: their account's, else the site's (also
+    for a zone the system no longer knows: one account must not stop the sweep)."""
+    if person.user_id:
+        with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(person.user.time_zone)
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 @contextlib.contextmanager

@@ -100,3 +100,10 @@ def test_a_digest_shows_the_deadline_in_the_readers_zone_and_due_dates_as_dates(
     assert f"- Open for comment: Guidance Note – {ZURICH_TIME}\n" in text
     assert f"Open for comment: Guidance Note</a> – {ZURICH_TIME}</li>" in html
     assert "22:00" not in text + html
+
+
+def test_a_zone_the_system_does_not_know_falls_back_to_the_sites(consultation, gcg):
+    nia = reader(gcg, "Nia", "America/New_York")
+    type(nia.user).objects.filter(pk=nia.user_id).update(time_zone="Mars/Olympus_Mons")
+    text, html = sweep_at(OPENS)["nia@example.org"]
+    assert f"until {ZURICH_TIME}." in text
