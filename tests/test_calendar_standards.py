@@ -219,14 +219,14 @@ def every_message(gcg, reader):
     consultation = consultations.consultation_open(
         version=version, audience=gcg, opens_at=NOW, closes_at=NOW + datetime.timedelta(days=14)
     )
-    item = factories.ActionItemFactory(
-        meeting__group=gcg, title="Send the list", due_on=datetime.date(2019, 2, 8)
-    )
-    item.owner_people.add(reader)
     meeting = factories.MeetingFactory(
         group=gcg, number=4, city="Genève", status="confirmed",
         starts_on=datetime.date(2019, 4, 9), ends_on=datetime.date(2019, 4, 10),
     )  # fmt: skip
+    item = factories.ActionItemFactory(
+        meeting=meeting, title="Send the list", due_on=datetime.date(2019, 2, 8)
+    )
+    item.owner_people.add(reader)
     event = Event.objects.create(
         title="NGO Forum\r\nBcc: someone@example.org", city="Bangkok",
         starts_on=datetime.date(2019, 2, 20), description="Side events <b>TBC</b>.",
