@@ -14,3 +14,4 @@ class CoordinationConfig(AppConfig):
         register(reminder_kinds.ActionItemReminders())
         register(reminder_kinds.MeetingReminders())
         register(reminder_kinds.EventReminders())
+        register(reminder_kinds.LongOverdueReminders())

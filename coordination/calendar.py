@@ -64,6 +64,7 @@ def event_entry(event) -> CalendarEvent | None:
     _all_day(entry, event.starts_on, event.ends_on)
     if event.place_display:
         entry.add("location", event.place_display)
+    entry.add("url", _url(event))
     return entry
 
 

@@ -420,7 +420,9 @@ def preferences(request):
     data = request.POST or None
     form = PreferencesForm(data, instance=request.user, prefix="account")
     notifications = (
-        NotificationForm(data, instance=person, kinds=reminders.kind_choices(), prefix="mail")
+        NotificationForm(
+            data, instance=person, kinds=reminders.kind_choices(request.user), prefix="mail"
+        )
         if person
         else None
     )

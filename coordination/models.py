@@ -1444,6 +1444,10 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        """Events have no page of their own: their place in the list of events."""
+        return reverse("event_list") + f"#event-{self.pk}"
+
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The event cannot end before it starts.")})

@@ -1,13 +1,16 @@
-"""What coordination reminds people of: consultations, action items, meetings and events."""
+"""What coordination reminds people of: consultations, action items, meetings and events; and
+the secretariat's weekly list of action items long overdue."""
 
 import datetime
 import zoneinfo
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .calendar import calendar_attachment, event_entry, meeting_entry
 from .models import (
@@ -15,15 +18,17 @@ from .models import (
     Consultation,
     Event,
     Meeting,
+    NotificationDelivery,
     Person,
     parse_day_list,
 )
-from .reminders import Due, ReminderKind
+from .reminders import Due, ReminderKind, last_digest_moment, moment_display
 from .selectors import (
     action_item_owners,
     audience_ids,
     consultation_responders,
     has_responded,
+    secretariat_users,
 )
 
 CLOSED_NOTICE_WINDOW = datetime.timedelta(days=7)
@@ -32,6 +37,22 @@ MAX_OVERDUE_REMINDERS = 4  # the day after the due date, then weekly: four in al
 
 def _zone(name: str | None = None) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+
+
+def _site_today(now: datetime.datetime) -> datetime.date:
+    """The day the sweep counts in: the secretariat's, whatever the reader's time zone."""
+    return timezone.localdate(now, _zone())
+
+
+def long_overdue_since(today: datetime.date) -> datetime.date:
+    """An open item due before this day is long overdue: its owners have had their last
+    reminder (the day after the due date, then weekly, MAX_OVERDUE_REMINDERS in all), and it
+    is on the secretariat's weekly list instead."""
+    return today - datetime.timedelta(weeks=MAX_OVERDUE_REMINDERS)
+
+
+def long_overdue_items(today: datetime.date):
+    return ActionItem.objects.overdue(long_overdue_since(today))
 
 
 def lead_milestone(deadline, leads, started, now, tz):
@@ -113,6 +134,9 @@ class ConsultationReminders(ReminderKind):
     def deadline(self, obj):
         return obj.closes_at
 
+    def deadline_display(self, obj, milestone):
+        return moment_display(obj.closes_at)
+
     def subject(self, obj, milestone):
         title = obj.version.document.title
         if milestone == "opened":
@@ -125,6 +149,7 @@ class ConsultationReminders(ReminderKind):
         return {
             "consultation": obj,
             "milestone": milestone,
+            "closes_at": moment_display(obj.closes_at),
             "days": milestone.removeprefix("before-").removesuffix("d")
             if milestone.startswith("before-")
             else None,
@@ -162,10 +187,10 @@ class ActionItemReminders(ReminderKind):
             item_tz = _zone(item.meeting.time_zone if item.meeting else None)
             due_moment = _local_midnight(item.due_on, item_tz)
             started = item.triggered_at or item.created_at
+            if item.due_on < long_overdue_since(today):
+                continue  # on the secretariat's weekly list now, not reminded forever
             if today > item.due_on:
                 weeks = ((today - item.due_on).days - 1) // 7 + 1  # the day after, then weekly
-                if weeks > MAX_OVERDUE_REMINDERS:
-                    continue  # left to the secretariat's overdue list, not reminded forever
                 milestone = f"overdue-w{weeks}"
                 moment = due_moment + datetime.timedelta(days=1 + 7 * (weeks - 1))
             else:
@@ -193,13 +218,99 @@ class ActionItemReminders(ReminderKind):
             return None
         return _local_midnight(obj.due_on, _zone())
 
+    def deadline_display(self, obj, milestone):
+        return date_format(obj.due_on, "j F Y") if obj.due_on else ""
+
     def subject(self, obj, milestone):
         if milestone.startswith("overdue"):
             return _("Overdue: %(title)s") % {"title": obj.title}
         return _("Due soon: %(title)s") % {"title": obj.title}
 
     def context(self, obj, milestone):
-        return {"item": obj, "milestone": milestone, "today": timezone.localdate()}
+        return {"item": obj, "milestone": milestone, "today": _site_today(timezone.now())}
+
+
+class LongOverdueReminders(ReminderKind):
+    """The secretariat's weekly list of action items its owners are no longer reminded of, to
+    each officer: someone chases them, and nobody is mailed about them forever.
+
+    The object is the officer (one row a week each); the list is read when the message goes out,
+    so it says what is overdue then.
+    """
+
+    name = "long_overdue"
+    label = gettext_lazy("Action items long overdue (the secretariat's weekly list)")
+    model = Person
+
+    def due(self, now):
+        if not long_overdue_items(_site_today(now)).exists():
+            return
+        week_start = last_digest_moment(now, NotificationDelivery.WEEKLY)  # Monday 07:00
+        milestone = self._week(now)
+        for officer in _secretariat_with_email():
+            yield Due(officer, officer.pk, milestone, week_start)
+
+    @staticmethod
+    def _week(now) -> str:
+        """The ISO week the list belongs to, e.g. “2019-W04” (it starts on Monday at 07:00)."""
+        year, week, _day = last_digest_moment(now, NotificationDelivery.WEEKLY).isocalendar()
+        return f"{year}-W{week:02d}"
+
+    def objects(self, ids):
+        return Person.objects.select_related("user").in_bulk(ids)
+
+    def is_still_true(self, obj, milestone, person):
+        """Still an officer, the list of this week (a week missed in an outage is not sent as
+        well as the next), and something on it."""
+        now = timezone.now()
+        return (
+            super().is_still_true(obj, milestone, person)
+            and person.user_id is not None
+            and person.user.is_secretariat
+            and milestone == self._week(now)
+            and long_overdue_items(_site_today(now)).exists()
+        )
+
+    def is_offered_to(self, user):
+        return user.is_secretariat
+
+    def url(self, obj):
+        return settings.SITE_URL.rstrip("/") + reverse("action_item_list") + "?overdue=on"
+
+    def subject(self, obj, milestone):
+        count = long_overdue_items(_site_today(timezone.now())).count()
+        return ngettext(
+            "Long overdue: %(count)d action item", "Long overdue: %(count)d action items", count
+        ) % {"count": count}
+
+    def context(self, obj, milestone):
+        today = _site_today(timezone.now())
+        site = settings.SITE_URL.rstrip("/")
+        items = (
+            long_overdue_items(today)
+            .prefetch_related("owner_people", "owner_organisations", "owner_groups")
+            .order_by("due_on", "pk")
+        )
+        return {
+            "milestone": milestone,
+            "max_reminders": MAX_OVERDUE_REMINDERS,
+            "list_url": self.url(obj),
+            "rows": [
+                {
+                    "title": item.title,
+                    "owners": item.owners_display(),
+                    "due_on": item.due_on,
+                    "weeks": (today - item.due_on).days // 7,
+                    "url": site + item.get_absolute_url(),
+                }
+                for item in items
+            ],
+        }
+
+
+def _secretariat_with_email():
+    """The people of the accounts that act as the secretariat, who have an address."""
+    return Person.objects.filter(user__in=secretariat_users()).exclude(email="").only("pk")
 
 
 def _members_with_email(group_ids, *, respondents: bool = False) -> dict[int, set[int]]:
@@ -263,6 +374,12 @@ class MeetingReminders(ReminderKind):
 
     def deadline(self, obj):
         return _local_midnight(obj.starts_on, _zone(obj.time_zone)) if obj.starts_on else None
+
+    def deadline_display(self, obj, milestone):
+        """Meeting days are dates; the invitation and cancellation name them already."""
+        if milestone.startswith(("invitation", "cancelled")):
+            return ""
+        return obj.dates_display
 
     def subject(self, obj, milestone):
         title = str(obj.title)

@@ -38,6 +38,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import NotificationDelivery, Person, Reminder
@@ -91,6 +92,19 @@ class ReminderKind:
         """Digests then order by this."""
         return None
 
+    def deadline_display(self, obj, milestone: str) -> str:
+        """What a digest line shows after the subject: a moment in the reader's time zone
+        (`moment_display`), a date as a date, or nothing when the subject says it already."""
+        return ""
+
+    def url(self, obj) -> str:
+        """Where a digest line links to."""
+        return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
+
+    def is_offered_to(self, user) -> bool:
+        """Whether the preferences page offers this kind to the user."""
+        return True
+
     def attachments(self, obj, milestone: str) -> list[MIMEBase]:
         return []
 
@@ -102,13 +116,13 @@ class ReminderKind:
 
     def message(self, *, obj, milestone: str, person: Person) -> EmailMultiAlternatives:
         unsubscribe = unsubscribe_url(person, self.name)
-        context = {
-            **self.context(obj, milestone),
-            "person": person,
-            "site": settings.SITE_URL.rstrip("/"),
-            "unsubscribe_url": unsubscribe,
-        }
-        with translation.override(_language(person)):
+        with as_reader(person):
+            context = {
+                **self.context(obj, milestone),
+                "person": person,
+                "site": settings.SITE_URL.rstrip("/"),
+                "unsubscribe_url": unsubscribe,
+            }
             subject = self.subject(obj, milestone)
             text = render_to_string(self.template(milestone) + ".txt", context)
             html = render_to_string(self.template(milestone) + ".html", context)
@@ -126,6 +140,30 @@ class ReminderKind:
 
 def _language(person: Person) -> str:
     return person.user.language if person.user_id else settings.LANGUAGE_CODE
+
+
+def reader_zone(person: Person) -> zoneinfo.ZoneInfo:
+    """Deadlines are shown in the reader's time zone: their account's, else the site's (also
+    for a zone the system no longer knows: one account must not stop the sweep)."""
+    if person.user_id:
+        with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(person.user.time_zone)
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+@contextlib.contextmanager
+def as_reader(person: Person):
+    """Renders in the reader's language and time zone, and leaves neither active after."""
+    with translation.override(_language(person)), timezone.override(reader_zone(person)):
+        yield
+
+
+def moment_display(moment: datetime.datetime) -> str:
+    """“Monday 17 December 2018, 17:59 (America/New York)”: in the active time zone (the
+    reader's, under `as_reader`), named, so that nobody reads Zurich time as their own."""
+    zone = timezone.get_current_timezone_name()
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'l j F Y, H:i')} ({zone.replace('_', ' ')})"
 
 
 def _list_headers(unsubscribe: str) -> dict:
@@ -155,8 +193,13 @@ def unsubscribe_read(token: str) -> tuple[int, str]:
 KINDS: dict[str, ReminderKind] = {}
 
 
-def kind_choices() -> list[tuple[str, str]]:
-    return [(kind.name, kind.label) for kind in KINDS.values()]
+def kind_choices(user=None) -> list[tuple[str, str]]:
+    """The kinds, or those the preferences page offers to `user`."""
+    return [
+        (kind.name, kind.label)
+        for kind in KINDS.values()
+        if user is None or kind.is_offered_to(user)
+    ]
 
 
 def register(kind: ReminderKind) -> ReminderKind:
@@ -451,14 +494,34 @@ def _digest_send(person: Person, token: uuid.UUID, reminders: list[Reminder]) ->
     if not _usable_address(person):
         mine.update(failed_at=timezone.now(), last_error=f"No usable address: {person.email!r}")
         return False
+    message = digest_message(person, entries)
+    if not claim_renew(mine):
+        logger.warning("Digest for %s skipped: its claim was taken over.", person.pk)
+        return False
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        mine.update(claimed_at=None, claim_token=None, last_error=str(error)[:1000])
+        return False
+    mine.update(sent_at=timezone.now(), last_error="")
+    return True
+
+
+def digest_message(person: Person, entries: list[tuple]) -> EmailMultiAlternatives:
+    """One email for a person's (kind, object, reminder) entries: what needs their action
+    first, each by its deadline; with the calendar parts their single messages would carry,
+    so that people on digests get invitations, new dates and cancellations into their
+    calendars too."""
     far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
-    with translation.override(_language(person)):
+    with as_reader(person):
         items = [
             {
                 "needs_action": kind.needs_action(reminder.milestone),
                 "deadline": kind.deadline(obj),
+                "when": kind.deadline_display(obj, reminder.milestone),
                 "line": kind.subject(obj, reminder.milestone),
-                "url": settings.SITE_URL.rstrip("/") + obj.get_absolute_url(),
+                "url": kind.url(obj),
+                "attachments": kind.attachments(obj, reminder.milestone),
             }
             for kind, obj, reminder in entries
         ]
@@ -478,13 +541,7 @@ def _digest_send(person: Person, token: uuid.UUID, reminders: list[Reminder]) ->
             headers=_list_headers(context["unsubscribe_url"]),
         )
         message.attach_alternative(render_to_string("reminders/digest.html", context), "text/html")
-    if not claim_renew(mine):
-        logger.warning("Digest for %s skipped: its claim was taken over.", person.pk)
-        return False
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as error:
-        mine.update(claimed_at=None, claim_token=None, last_error=str(error)[:1000])
-        return False
-    mine.update(sent_at=timezone.now(), last_error="")
-    return True
+    for item in items:  # in the order of the lines
+        for part in item["attachments"]:
+            message.attach(part)
+    return message
