@@ -8,14 +8,19 @@ over (older than CLAIM_TIMEOUT: its sender looked dead) is skipped, not sent. An
 puts the row back with a growing delay; a refused address is given up and shown.
 """
 
+import contextlib
 import datetime
+import logging
 import smtplib
 import uuid
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 # A claim older than this belongs to a sender that died: the row is claimed again.
 CLAIM_TIMEOUT = datetime.timedelta(seconds=getattr(settings, "REMINDER_CLAIM_TIMEOUT", 600))
@@ -76,3 +81,24 @@ def message_deliver(mine, message, *, attempts: int) -> str:
         raise
     mine.update(sent_at=timezone.now(), last_error="")
     return "sent"
+
+
+def batch_deliver(queryset, token: uuid.UUID, rows, deliver_one, counts: dict) -> bool:
+    """Sends a claimed batch over one SMTP connection, `deliver_one(row, connection)` for each
+    row. If the server fails, what is left of the batch is put back for the next run (counted
+    as "retry") and False is returned."""
+    connection = get_connection()
+    try:
+        connection.open()
+        for row in rows:
+            deliver_one(row, connection)
+    except (smtplib.SMTPException, OSError) as error:  # the server went away mid-batch
+        logger.warning("SMTP failed, the rest of the batch waits for the next run: %s", error)
+        counts["retry"] += queryset.filter(
+            claim_token=token, sent_at__isnull=True, failed_at__isnull=True
+        ).update(claimed_at=None, claim_token=None, next_attempt_at=timezone.now() + RETRY_DELAY)
+        return False
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            connection.close()
+    return True

@@ -7,18 +7,16 @@ sweep sends it. Sending uses the reminders' claims (coordination.claims): once e
 with a growing delay while the mail server is down, given up and shown when refused.
 """
 
-import contextlib
 import datetime
 import logging
-import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .claims import RETRY_DELAY, claimable, message_deliver, rows_claim
+from .claims import batch_deliver, claimable, message_deliver, rows_claim
 from .models import OutboundEmail
 from .text import one_line
 
@@ -80,22 +78,11 @@ def outbox_flush(now: datetime.datetime | None = None, *, limit: int = BATCH_SIZ
 
 
 def _batch_send(token, batch: list[OutboundEmail], counts: dict) -> bool:
-    connection = get_connection()
-    try:
-        connection.open()
-        for email in batch:
-            mine = OutboundEmail.objects.filter(pk=email.pk, claim_token=token, sent_at=None)
-            counts[message_deliver(mine, _message(email, connection), attempts=email.attempts)] += 1
-    except (smtplib.SMTPException, OSError) as error:  # the server went away mid-batch
-        logger.warning("SMTP failed, the outbox waits for the next run: %s", error)
-        counts["retry"] += OutboundEmail.objects.filter(
-            claim_token=token, sent_at__isnull=True, failed_at__isnull=True
-        ).update(claimed_at=None, claim_token=None, next_attempt_at=timezone.now() + RETRY_DELAY)
-        return False
-    finally:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            connection.close()
-    return True
+    def deliver_one(email, connection):
+        mine = OutboundEmail.objects.filter(pk=email.pk, claim_token=token, sent_at=None)
+        counts[message_deliver(mine, _message(email, connection), attempts=email.attempts)] += 1
+
+    return batch_deliver(OutboundEmail.objects.all(), token, batch, deliver_one, counts)
 
 
 def _message(email: OutboundEmail, connection) -> EmailMultiAlternatives:

@@ -5,8 +5,9 @@ A *kind* says what is due (`due(now)`, a fixed number of queries) and how its em
 
 1. records what is due as Reminder rows; the unique key (kind, object, recipient, milestone)
    makes a second sweep, or two sweeps at once, record nothing new;
-2. claims a batch of unsent rows (`select_for_update(skip_locked=True)` and a conditional
-   update with a claim token, so two sweeps never claim the same row);
+2. claims a batch of unsent rows (coordination.claims, shared with the outbox:
+   `select_for_update(skip_locked=True)` and a conditional update with a claim token, so two
+   sweeps never claim the same row);
 3. sends the batch over one SMTP connection, outside any transaction, marking each row sent
    as soon as it went out. Each claim is taken with the current time and renewed just before
    its message goes out; a row whose claim was lost (taken over after CLAIM_TIMEOUT) is
@@ -31,25 +32,22 @@ from email.mime.base import MIMEBase
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import connection, models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .claims import batch_deliver, claim_renew, claimable, message_deliver, rows_claim
 from .models import NotificationDelivery, Person, Reminder
 from .text import one_line
 
 logger = logging.getLogger(__name__)
 
-# A claim older than this belongs to a worker that died: the row is claimed again.
-CLAIM_TIMEOUT = datetime.timedelta(seconds=getattr(settings, "REMINDER_CLAIM_TIMEOUT", 600))
-MAX_ATTEMPTS = 8
-RETRY_DELAY = datetime.timedelta(minutes=1)
 BATCH_SIZE = 200
 
 
@@ -247,12 +245,7 @@ def reminders_record(now: datetime.datetime) -> int:
 
 
 def _claimable(now) -> Q:
-    return Q(
-        sent_at__isnull=True,
-        failed_at__isnull=True,
-        dropped_at__isnull=True,
-        next_attempt_at__lte=now,
-    ) & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+    return claimable(now) & Q(dropped_at__isnull=True)
 
 
 def reminders_claim(
@@ -260,24 +253,12 @@ def reminders_claim(
 ) -> tuple[uuid.UUID, list]:
     """Claims up to `limit` unsent reminders for this sweep alone: those of people who want
     each email as it comes, or all of one person's (for their digest)."""
-    token = uuid.uuid4()
-    claimable = _claimable(now)
+    condition = _claimable(now)
     if recipient is None:
-        claimable &= Q(recipient__notification_delivery=NotificationDelivery.IMMEDIATE)
+        condition &= Q(recipient__notification_delivery=NotificationDelivery.IMMEDIATE)
     else:
-        claimable &= Q(recipient=recipient)
-    with transaction.atomic():
-        ids = list(
-            Reminder.objects.select_for_update(skip_locked=True)
-            .filter(claimable)
-            .order_by("next_attempt_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        # The same condition again: where row locks do not exist (SQLite), the update itself
-        # decides which sweep gets a row.
-        Reminder.objects.filter(claimable, pk__in=ids).update(
-            claimed_at=timezone.now(), claim_token=token, attempts=F("attempts") + 1
-        )
+        condition &= Q(recipient=recipient)
+    token = rows_claim(Reminder.objects.all(), condition, limit)
     claimed = list(
         Reminder.objects.filter(claim_token=token, sent_at__isnull=True).select_related(
             "recipient__user"
@@ -302,19 +283,11 @@ def reminders_send(token: uuid.UUID, reminders: list[Reminder]) -> dict:
         kind = KINDS.get(name)
         ids = [r.object_id for r in reminders if r.kind == name]
         objects[name] = kind.objects(ids) if kind else {}
-    connection = get_connection()
-    try:
-        connection.open()
-        for reminder in reminders:
-            _send_one(reminder, token, objects, connection, counts)
-    except (smtplib.SMTPException, OSError) as error:  # the server went away mid-batch
-        logger.warning("SMTP failed, the rest of the batch waits for the next sweep: %s", error)
-        counts["retry"] += Reminder.objects.filter(claim_token=token, sent_at__isnull=True).update(
-            claimed_at=None, claim_token=None, next_attempt_at=timezone.now() + RETRY_DELAY
-        )
-    finally:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            connection.close()
+
+    def deliver_one(reminder, connection):
+        _send_one(reminder, token, objects, connection, counts)
+
+    batch_deliver(Reminder.objects.all(), token, reminders, deliver_one, counts)
     return counts
 
 
@@ -335,30 +308,10 @@ def _send_one(reminder, token, objects, connection, counts) -> None:
         return
     message = kind.message(obj=obj, milestone=reminder.milestone, person=person)
     message.connection = connection
-    if not claim_renew(mine):
+    outcome = message_deliver(mine, message, attempts=reminder.attempts)
+    if outcome == "lost":
         logger.warning("Reminder %s skipped: its claim was taken over.", reminder.pk)
-        counts["lost"] += 1
-        return
-    try:
-        message.send()
-    except smtplib.SMTPRecipientsRefused as error:
-        mine.update(failed_at=timezone.now(), last_error=f"Refused: {error.recipients}")
-        counts["failed"] += 1
-        return
-    except (smtplib.SMTPException, OSError) as error:
-        # Backoff: 2, 4, 8... minutes after each failed attempt, then given up (and shown).
-        delay = RETRY_DELAY * 2 ** min(reminder.attempts, 10)
-        gave_up = reminder.attempts >= MAX_ATTEMPTS
-        mine.update(
-            claimed_at=None,
-            claim_token=None,
-            next_attempt_at=timezone.now() + delay,
-            last_error=str(error)[:1000],
-            failed_at=timezone.now() if gave_up else None,
-        )
-        raise
-    mine.update(sent_at=timezone.now(), last_error="")
-    counts["sent"] += 1
+    counts[outcome] += 1
 
 
 def _why_dropped(kind, obj, reminder) -> str:
@@ -369,11 +322,6 @@ def _why_dropped(kind, obj, reminder) -> str:
     if not kind.is_still_true(obj, reminder.milestone, reminder.recipient):
         return "No longer true when its turn came."
     return ""
-
-
-def claim_renew(mine) -> bool:
-    """Renews the claim just before its message goes out; False if another sweep took it."""
-    return bool(mine.update(claimed_at=timezone.now()))
 
 
 SWEEP_LOCK = 87_000_001  # the advisory lock's key: any number no other code uses
