@@ -16,7 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from coordination import consultations
-from coordination.models import Consultation, Reminder
+from coordination.models import Consultation, Person, Reminder
+from coordination.services import person_invite
 from tests import factories
 from tests.services import ROOT, RedisServer, SmtpSink, require_redis, subprocess_env
 
@@ -175,9 +176,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(gcg, tm
 def test_with_redis_down_pages_still_serve_and_the_worker_catches_up_when_it_returns(
     client, gcg, secretariat, tmp_path
 ):
-    """Redis stops for a while under a running worker and beat, just as reminders fall due;
-    it comes back empty (no persistence). The worker reconnects, and beat's next sweep sends
-    every reminder once: what is due is read from the database, not from the lost queue."""
+    """Redis stops for a while under a running worker and beat, just as reminders fall due and
+    an invitation is recorded; it comes back empty (no persistence). The worker reconnects, and
+    beat's next run sends every reminder and the invitation once: what is due is read from the
+    database (the reminders, the outbox), not from the lost queue."""
     log = tmp_path / "worker.log"
     with RedisServer() as redis_server, SmtpSink() as sink:
         env = subprocess_env(
@@ -195,12 +197,16 @@ def test_with_redis_down_pages_still_serve_and_the_worker_catches_up_when_it_ret
             client.force_login(secretariat)
             assert client.get(consultation.get_absolute_url()).status_code == 200
             assert client.get("/dashboard/").status_code == 200
+            # Recorded in the outbox; the task its commit would queue cannot reach Redis.
+            invitee = Person.objects.create(full_name="Ana Pérez", email="ana@example.org")
+            person_invite(person=invitee)
             time.sleep(max(0.0, down_at + OUTAGE_SECONDS - time.monotonic()))
             assert not sink.recipients(), "no sweep can be requested while Redis is down"
 
             redis_server.start()  # on the same port, empty
-            until(lambda: len(sink.recipients()) >= len(people), 60, worker, log)
+            until(lambda: len(sink.recipients()) >= len(people) + 1, 60, worker, log)
             time.sleep(4)  # four more beats: nothing more may arrive
 
     received = Counter(sink.recipients())
-    assert received == {person.email: 1 for person in people}, log.read_text()[-3000:]
+    expected = {person.email: 1 for person in [*people, invitee]}
+    assert received == expected, log.read_text()[-3000:]
