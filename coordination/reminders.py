@@ -40,7 +40,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .claims import batch_deliver, claim_renew, claimable, message_deliver, rows_claim
 from .models import NotificationDelivery, Person, Reminder
@@ -481,7 +481,11 @@ def digest_message(person: Person, entries: list[tuple]) -> EmailMultiAlternativ
             "site": settings.SITE_URL.rstrip("/"),
             "unsubscribe_url": unsubscribe_url(person, "*"),
         }
-        subject = _("Alliance 8.7: %(count)d things for you") % {"count": len(items)}
+        subject = ngettext(
+            "Alliance 8.7: %(count)d thing for you",
+            "Alliance 8.7: %(count)d things for you",
+            len(items),
+        ) % {"count": len(items)}
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string("reminders/digest.txt", context),

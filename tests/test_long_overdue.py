@@ -141,7 +141,7 @@ def test_an_officer_on_a_digest_gets_the_list_as_one_line(officer, ana):
     overdue_item(ana)
     overdue_item(ana, title="Another report")
     monday = datetime.datetime(2019, 1, 21, 7, 0, tzinfo=GENEVA)
-    assert sweep_at(monday) == [("officer@example.org", "Alliance 8.7: 1 things for you")]
+    assert sweep_at(monday) == [("officer@example.org", "Alliance 8.7: 1 thing for you")]
     assert (
         "- Long overdue: 2 action items\n  http://127.0.0.1:8000/actions/?overdue=on\n"
         in mail.outbox[0].body

@@ -663,7 +663,7 @@ def test_a_digest_leaves_out_what_was_done_and_is_not_sent_after_an_unsubscribe(
     assert sweep_at(OPENS) == []  # recorded, waiting for tomorrow's digest
     services.action_item_set_status(action_item=late, status="done", by=ana.user)
     digest = sweep_at(OPENS + datetime.timedelta(hours=22))
-    assert digest == [("ana@example.org", "Alliance 8.7: 1 things for you")]
+    assert digest == [("ana@example.org", "Alliance 8.7: 1 thing for you")]
     assert "Overdue report" not in mail.outbox[0].body
 
     consultations.consultation_open(
