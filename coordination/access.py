@@ -43,7 +43,9 @@ def get_document_for_user(user, pk: int) -> Document:
 def get_version_for_user(user, document_pk: int, number: int) -> DocumentVersion:
     document = get_document_for_user(user, document_pk)
     return get_object_or_404(
-        DocumentVersion.objects.select_related("document__owner_group").prefetch_related(
+        DocumentVersion.objects.with_consultations_close()
+        .select_related("document__owner_group")
+        .prefetch_related(
             Prefetch(
                 "adopting_decisions",
                 queryset=Decision.objects.select_related("meeting__group"),

@@ -74,6 +74,7 @@ def dashboard(request):
     )
     versions = (
         DocumentVersion.objects.filter(document__in=Document.objects.visible_to(user))
+        .with_consultations_close()
         .select_related("document__owner_group")
         .order_by("-created_at", "-pk")[:8]
     )
@@ -238,7 +239,10 @@ def document_list(request):
         Document.objects.visible_to(request.user)
         .select_related("owner_group")
         .prefetch_related(
-            Prefetch("versions", queryset=DocumentVersion.objects.order_by("-number"))
+            Prefetch(
+                "versions",
+                queryset=DocumentVersion.objects.with_consultations_close().order_by("-number"),
+            )
         )
         .order_by("owner_group__name", "title")
     )
