@@ -96,6 +96,13 @@ def require_secretariat(user) -> None:
         raise PermissionDenied
 
 
+def require_chair(user, group: Group) -> None:
+    """What a group's chairs run from the site (an action group's work plan): its chairs and
+    co-chairs and the secretariat; anyone else, its other members too, gets a 403."""
+    if not (user.is_secretariat or selectors.is_chair(user, group)):
+        raise PermissionDenied
+
+
 def require_member(user) -> None:
     """The members' pages: a signed-in account without a membership gets a 403."""
     if not user.can_see_members_pages:
