@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import access, selectors
+from . import access, chairs, selectors
 from .clients import client_ip
 from .forms import ActionItemFilterForm, ActionItemStatusForm, OutboxPasswordResetForm
 from .models import (
@@ -79,11 +79,14 @@ def dashboard(request):
         .order_by("-created_at", "-pk")[:8]
     )
     my_groups = Membership.objects.filter(person__user_id=user.pk).select_related("group")
+    # the groups the user chairs, each as a chair follows it (templates/includes/chair_groups.html)
+    chaired_groups = chairs.chaired_groups_overview(user, my_groups, now=timezone.now())
     return render(
         request,
         "coordination/dashboard.html",
         {
             "my_groups": my_groups,
+            "chaired_groups": chaired_groups,
             "my_items": my_items,
             "all_overdue": all_overdue,
             "meetings": meetings,

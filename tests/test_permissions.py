@@ -168,6 +168,7 @@ def cases(demo) -> list[Case]:
                 (reverse("event_list"), BY_MEMBERS),  # the navigation
                 (reverse("pathfinder_board"), BY_SECRETARIAT),
                 (reverse("person_invite"), BY_SECRETARIAT),
+                ("The groups I chair", BY_CHAIR),
             ],
         ),
         get("preferences", expect=SIGNED_IN),
