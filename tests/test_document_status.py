@@ -54,12 +54,12 @@ def test_while_the_window_is_open_the_version_is_shared_for_comment(
     client, gcg_member, concept_note
 ):
     client.force_login(gcg_member)
-    with time_machine.travel(CLOSES - datetime.timedelta(seconds=1)):
+    with time_machine.travel(CLOSES - datetime.timedelta(seconds=1), tick=False):
         for name, url in member_pages(concept_note).items():
             page = client.get(url).content.decode()
             assert "Shared for comment" in page, name
             assert "Consultation closed" not in page, name
-    with time_machine.travel(CLOSES):  # closes to the second
+    with time_machine.travel(CLOSES, tick=False):  # closes to the second
         assert CLOSED in client.get(concept_note.get_absolute_url()).content.decode()
 
 
