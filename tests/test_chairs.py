@@ -143,6 +143,23 @@ def test_the_chair_sees_their_group_on_the_dashboard(client, supply_chains, chai
     assert work_plan_url() in section
 
 
+def test_a_consultation_the_chair_may_not_open_is_left_out(client, supply_chains, chair, gcg):
+    """The GCG consulted on the group's concept note: its page is for the GCG (a 404 for the
+    chair), so the chair's section does not list it; the paper's status still says it."""
+    version = consultations.version_publish(
+        document=factories.DocumentFactory(owner_group=supply_chains.group, title="Concept note"),
+        text="1. Supply chains.",
+        change_summary="",
+    )
+    for_the_gcg = consultations.consultation_open(version=version, audience=gcg)
+    client.force_login(chair)
+    page = client.get(reverse("dashboard")).content.decode()
+    section = page[page.index("The groups I chair") : page.index('id="my-items"')]
+    assert "Concept note" in section and "Shared for comment" in section
+    assert for_the_gcg.get_absolute_url() not in section
+    assert client.get(for_the_gcg.get_absolute_url()).status_code == 404
+
+
 def test_a_member_who_does_not_chair_sees_no_chair_section(client, supply_chains, ag_member):
     papers_with_consultations(supply_chains.group, [ag_member])
     client.force_login(ag_member)
