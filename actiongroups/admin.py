@@ -9,21 +9,34 @@ from .models import ActionGroup, Activity, PartnerApplication
 
 
 class ActivityInline(admin.StackedInline):
+    """Saved through the work plan's services, as on the site (ActionGroupAdmin.save_formset)."""
+
     model = Activity
     extra = 0
 
 
 @admin.register(ActionGroup)
 class ActionGroupAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "chairs", "run_by_secretariat", "status"]
+    list_display = ["__str__", "chairs", "run_by_secretariat", "status", "work_plan_updated_at"]
     list_filter = ["status", "run_by_secretariat"]
     search_fields = ["group__name"]
     list_select_related = ["group"]
     autocomplete_fields = ["chair_organisations"]
+    readonly_fields = ["work_plan_updated_at", "work_plan_updated_by"]
     inlines = [ActivityInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("chair_organisations")
+
+    def save_formset(self, request, form, formset, change):
+        """Activities are added, changed and removed by the work plan's services, as on the
+        site: the history names the officer and the work plan is dated."""
+        if formset.model is not Activity:
+            return super().save_formset(request, form, formset, change)
+        for activity in formset.save(commit=False):
+            services.activity_save(activity=activity, by=request.user)
+        for activity in formset.deleted_objects:
+            services.activity_remove(activity=activity, by=request.user)
 
     @admin.display(description=_("chaired by"))
     def chairs(self, action_group):

@@ -1,8 +1,13 @@
 """Demo data: the five action groups and what the 3rd GCG meeting heard of each."""
 
 import datetime
+import zoneinfo
 
 from .models import ActionGroup, Activity
+from .services import activity_save
+
+# What the 3rd GCG meeting heard of each group: the work plans as they stood that day.
+HEARD_AT = datetime.datetime(2018, 11, 28, 17, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Zurich"))
 
 SUPPLY_CHAIN = [
     (Activity.Kind.OUTPUT, "G-20 supply chain report", Activity.Status.DONE, "",
@@ -69,7 +74,7 @@ def load(*, coordination: dict, stdout=None) -> None:
             continue
         action_group.chair_organisations.set([orgs[acronym] for acronym in chairs])
         for order, (kind, title, activity_status, when, description) in enumerate(activities, 1):
-            Activity.objects.create(
+            activity = Activity(
                 action_group=action_group,
                 order=order,
                 kind=kind,
@@ -80,3 +85,4 @@ def load(*, coordination: dict, stdout=None) -> None:
                 starts_on=datetime.date(2018, 11, 29) if when == "29–30 November 2018" else None,
                 ends_on=datetime.date(2018, 11, 30) if when == "29–30 November 2018" else None,
             )
+            activity_save(activity=activity, at=HEARD_AT)

@@ -1,5 +1,7 @@
 """Thematic action groups, built on coordination.Group: chairs, status and activities."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +35,17 @@ class ActionGroup(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
-    history = HistoricalRecords()
+    work_plan_updated_at = models.DateTimeField(_("work plan updated at"), null=True, blank=True)
+    work_plan_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("work plan updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The activities' own history says who changed what; these two only date the latest change.
+    history = HistoricalRecords(excluded_fields=["work_plan_updated_at", "work_plan_updated_by"])
 
     class Meta:
         ordering = ["group__name"]
@@ -126,6 +138,12 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.ends_on and not self.starts_on:
+            raise ValidationError({"starts_on": _("Give the first day as well as the last.")})
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The activity cannot end before it starts.")})
 
 
 class PartnerApplication(PublicSubmission):

@@ -43,7 +43,9 @@ def get_document_for_user(user, pk: int) -> Document:
 def get_version_for_user(user, document_pk: int, number: int) -> DocumentVersion:
     document = get_document_for_user(user, document_pk)
     return get_object_or_404(
-        DocumentVersion.objects.select_related("document__owner_group").prefetch_related(
+        DocumentVersion.objects.with_consultations_close()
+        .select_related("document__owner_group")
+        .prefetch_related(
             Prefetch(
                 "adopting_decisions",
                 queryset=Decision.objects.select_related("meeting__group"),
@@ -91,6 +93,13 @@ def get_person_for_user(user, pk: int) -> Person:
 def require_secretariat(user) -> None:
     """The secretariat's permission (never staff status alone); anyone else gets a 403."""
     if not user.is_secretariat:
+        raise PermissionDenied
+
+
+def require_chair(user, group: Group) -> None:
+    """What a group's chairs run from the site (an action group's work plan): its chairs and
+    co-chairs and the secretariat; anyone else, its other members too, gets a 403."""
+    if not (user.is_secretariat or selectors.is_chair(user, group)):
         raise PermissionDenied
 
 

@@ -443,13 +443,20 @@ class DocumentVersionInline(admin.TabularInline):
 
     model = DocumentVersion
     extra = 0
-    fields = ["number", "status", "change_summary", "shared_at"]
-    readonly_fields = ["number", "status", "change_summary", "shared_at"]
+    fields = ["number", "state", "change_summary", "shared_at"]
+    readonly_fields = ["number", "state", "change_summary", "shared_at"]
     show_change_link = True
     can_delete = False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_consultations_close()
+
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("status"))
+    def state(self, version):
+        return version.status_display
 
 
 @admin.register(Document)
@@ -480,16 +487,25 @@ class DocumentVersionAddForm(forms.ModelForm):
 
 @admin.register(DocumentVersion)
 class DocumentVersionAdmin(ServiceActions, SimpleHistoryAdmin):
-    list_display = ["__str__", "status", "created_at", "shared_at"]
+    list_display = ["__str__", "state", "created_at", "shared_at"]
     list_filter = ["status", "document__kind"]
     search_fields = ["document__title", "text"]
     list_select_related = ["document"]
     fields = [
-        "document", "number", "status", "text", "change_summary", "created_at", "created_by",
+        "document", "number", "state", "text", "change_summary", "created_at", "created_by",
         "shared_at",
     ]  # fmt: skip
     actions = ["share"]
     autocomplete_fields = ["document"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_consultations_close()
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, version):
+        """The status as the site shows it (“Consultation closed on …”): it moves only by
+        the services."""
+        return version.status_display
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:  # a new version: its number and status follow from the service
@@ -506,7 +522,7 @@ class DocumentVersionAdmin(ServiceActions, SimpleHistoryAdmin):
         the text is what members commented on, paragraph by paragraph: it stays as it was."""
         if obj is None:
             return []
-        fixed = ["document", "number", "status", "created_at", "created_by", "shared_at"]
+        fixed = ["document", "number", "state", "created_at", "created_by", "shared_at"]
         if obj.status != DocumentVersion.Status.DRAFT:
             fixed += ["text", "change_summary"]
         return fixed

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -401,6 +401,9 @@ class MembershipRole(models.TextChoices):
 class Membership(models.Model):
     Role = MembershipRole
 
+    # Who runs a group: they update its work plan from the site and see it on their dashboard.
+    CHAIR_ROLES = (MembershipRole.CHAIR, MembershipRole.CO_CHAIR)
+
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
     )
@@ -430,6 +433,10 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.person} – {self.group.short_name} ({self.get_role_display()})"
+
+    @property
+    def is_chair(self) -> bool:
+        return self.role in self.CHAIR_ROLES
 
 
 def user_group_ids(user):
@@ -874,6 +881,18 @@ class Document(models.Model):
         return reverse("document_detail", args=[self.pk])
 
 
+class DocumentVersionQuerySet(models.QuerySet):
+    def with_consultations_close(self):
+        """Annotates when each version's last consultation closes, for its status label
+        (DocumentVersion.status_display): one query for a list, not one per row."""
+        last = (
+            Consultation.objects.filter(version=OuterRef("pk"))
+            .order_by("-closes_at")
+            .values("closes_at")[:1]
+        )
+        return self.annotate(consultations_close_at=Subquery(last))
+
+
 class DocumentVersionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SHARED = "shared", _("Shared for comment")
@@ -906,6 +925,8 @@ class DocumentVersion(models.Model):
     shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = DocumentVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["document", "-number"]
         get_latest_by = "number"
@@ -928,6 +949,25 @@ class DocumentVersion(models.Model):
 
     def get_absolute_url(self):
         return reverse("version_detail", args=[self.document_id, self.number])
+
+    @cached_property
+    def consultations_close_at(self) -> datetime.datetime | None:
+        """When its last consultation closes (None without one). Lists load it with
+        `with_consultations_close()` (the annotation takes this name's place) or prefetch
+        the consultations; otherwise it costs a query."""
+        return max((c.closes_at for c in self.consultations.all()), default=None)
+
+    @property
+    def status_display(self) -> str:
+        """The status as every page and the admin show it. A version shared for comment whose
+        consultations have all closed is no longer out for comment: it reads “Consultation
+        closed on …” until a new version or a decision moves it on."""
+        closes_at = self.consultations_close_at
+        if self.status == self.Status.SHARED and closes_at and closes_at <= timezone.now():
+            return _("Consultation closed on %(date)s") % {
+                "date": date_format(timezone.localdate(closes_at), "j F Y")
+            }
+        return self.get_status_display()
 
     @cached_property
     def paragraphs(self):

@@ -94,6 +94,13 @@ def group_members_visible_to(user, group: Group) -> QuerySet[Membership]:
     return members.filter(Exists(Membership.objects.filter(group=group, person__user_id=user.pk)))
 
 
+def is_chair(user, group: Group) -> bool:
+    """Chairs and co-chairs of a group (Membership.CHAIR_ROLES) run it from the site."""
+    return Membership.objects.filter(
+        group=group, person__user_id=user.pk, role__in=Membership.CHAIR_ROLES
+    ).exists()
+
+
 # --- who owns an action item ------------------------------------------------------------------
 # The rule: the people it names; the members of the groups it names; and the people with an
 # account in the organisations it names. The SQL form (for one user's lists) and the batch form

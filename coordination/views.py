@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import access, selectors
+from . import access, chairs, selectors
 from .clients import client_ip
 from .forms import ActionItemFilterForm, ActionItemStatusForm, OutboxPasswordResetForm
 from .models import (
@@ -74,15 +74,19 @@ def dashboard(request):
     )
     versions = (
         DocumentVersion.objects.filter(document__in=Document.objects.visible_to(user))
+        .with_consultations_close()
         .select_related("document__owner_group")
         .order_by("-created_at", "-pk")[:8]
     )
     my_groups = Membership.objects.filter(person__user_id=user.pk).select_related("group")
+    # the groups the user chairs, each as a chair follows it (templates/includes/chair_groups.html)
+    chaired_groups = chairs.chaired_groups_overview(user, my_groups, now=timezone.now())
     return render(
         request,
         "coordination/dashboard.html",
         {
             "my_groups": my_groups,
+            "chaired_groups": chaired_groups,
             "my_items": my_items,
             "all_overdue": all_overdue,
             "meetings": meetings,
@@ -238,7 +242,10 @@ def document_list(request):
         Document.objects.visible_to(request.user)
         .select_related("owner_group")
         .prefetch_related(
-            Prefetch("versions", queryset=DocumentVersion.objects.order_by("-number"))
+            Prefetch(
+                "versions",
+                queryset=DocumentVersion.objects.with_consultations_close().order_by("-number"),
+            )
         )
         .order_by("owner_group__name", "title")
     )

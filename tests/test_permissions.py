@@ -22,6 +22,7 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from actiongroups.models import ActionGroup
 from coordination import consultations, reminders, selectors
 from coordination.models import (
     SECRETARIAT_GROUP,
@@ -56,12 +57,16 @@ SECRETARIAT = (LOGIN, 403, 403, 403, 403, 200)
 NOBODY = (LOGIN, 404, 404, 404, 404, 404)
 POST_ONLY = (LOGIN, 405, 405, 405, 405, 405)  # a GET of a form's target
 SECRETARIAT_POST = (LOGIN, 403, 403, 403, 403, 302)
+CHAIRS = (LOGIN, 403, 403, 200, 403, 200)  # the Supply Chain AG's chair and the secretariat
+CHAIRS_POST = (LOGIN, 403, 403, 302, 403, 302)
 
 # Who reads a text on a page (the page's answer aside).
 BY_GCG = (False, False, False, False, True, True)
 BY_SUPPLY_CHAINS = (False, False, False, True, False, True)
 BY_MEMBERS = (False, False, False, True, True, True)
 BY_SECRETARIAT = (False, False, False, False, False, True)
+BY_CHAIRS = (False, False, False, True, False, True)  # of the Supply Chain AG, and the secretariat
+BY_CHAIR = (False, False, False, True, False, False)  # the Supply Chain AG's chair only
 BY_NOBODY = (False,) * 6
 BY_NON_MEMBERS = (False, True, True, False, False, False)  # signed in, in no group
 
@@ -130,6 +135,8 @@ def cases(demo) -> list[Case]:
     hidden.is_public = False
     hidden.save(update_fields=["is_public"])
     ghana = InterestSubmission.objects.get(country="GH")
+    activity = ActionGroup.objects.get(group__slug="supply-chains").activities.first()
+    activity_data = {"title": "Mapping", "kind": "research", "status": "underway"}
     unsubscribe = reminders.unsubscribe_url(member, "*").rsplit("/", 2)[-2]
     comment_data = {"paragraph": "2", "text": "A comment.", "submission_key": uuid.uuid4()}
     return [
@@ -161,6 +168,7 @@ def cases(demo) -> list[Case]:
                 (reverse("event_list"), BY_MEMBERS),  # the navigation
                 (reverse("pathfinder_board"), BY_SECRETARIAT),
                 (reverse("person_invite"), BY_SECRETARIAT),
+                ("The groups I chair", BY_CHAIR),
             ],
         ),
         get("preferences", expect=SIGNED_IN),
@@ -306,9 +314,36 @@ def cases(demo) -> list[Case]:
             "action_group_detail",
             "supply-chains",
             expect=MEMBERS,
-            shows=[("Chaired by ILO", BY_MEMBERS), (chair.full_name, BY_SUPPLY_CHAINS)],
+            shows=[
+                ("Chaired by ILO", BY_MEMBERS),
+                (chair.full_name, BY_SUPPLY_CHAINS),
+                (reverse("work_plan", args=["supply-chains"]), BY_CHAIRS),
+            ],
         ),
         get("action_group_detail", "no-such-group", expect=(LOGIN, 403, 403, 404, 404, 404)),
+        # --- an action group's chairs (and the secretariat): its work plan
+        get("work_plan", "supply-chains", expect=CHAIRS, shows=[(activity.title, BY_CHAIRS)]),
+        get("work_plan", "no-such-group", expect=(LOGIN, 403, 403, 404, 404, 404)),
+        get("activity_add", "supply-chains", expect=CHAIRS),
+        post("activity_add", "supply-chains", expect=CHAIRS_POST, data=activity_data),
+        get("activity_edit", "supply-chains", activity.pk, expect=CHAIRS),
+        get("activity_edit", "supply-chains", 999999, expect=(LOGIN, 403, 403, 404, 403, 404)),
+        post("activity_edit", "supply-chains", activity.pk, expect=CHAIRS_POST, data=activity_data),
+        get("activity_status", "supply-chains", activity.pk, expect=POST_ONLY),
+        post(
+            "activity_status",
+            "supply-chains",
+            activity.pk,
+            expect=CHAIRS_POST,
+            data={f"activity-{activity.pk}-status": "planned"},
+        ),
+        get("action_group_summary", "supply-chains", expect=CHAIRS),
+        post(
+            "action_group_summary",
+            "supply-chains",
+            expect=CHAIRS_POST,
+            data={"summary": "Mapping supply chains."},
+        ),
         get(
             "pathfinder_list",
             expect=MEMBERS,
