@@ -1114,7 +1114,7 @@ class ActionItem(models.Model):
         return self.is_open and days is not None and days < 0
 
     def due_label(self, today: datetime.date) -> str:
-        """What a member reads next to the item: “due in 3 days”, “overdue by 2 days”…"""
+        """What a member reads next to the item: “due in 3 days”, “overdue since 3 May 2019”…"""
         if self.is_waiting_for_trigger:
             return ngettext(
                 "due %(count)d day after %(trigger)s",
@@ -1130,9 +1130,8 @@ class ActionItem(models.Model):
             return _("due today")
         if days > 0:
             return ngettext("due in %(count)d day", "due in %(count)d days", days) % {"count": days}
-        return ngettext("overdue by %(count)d day", "overdue by %(count)d days", -days) % {
-            "count": -days
-        }
+        # A date, not a count: “overdue by 2767 days” says nothing one can act on.
+        return _("overdue since %(date)s") % {"date": date_format(self.due_on, "j F Y")}
 
     def owners_display(self) -> str:
         """Uses the prefetched owners when the caller prefetched them."""
@@ -1140,11 +1139,6 @@ class ActionItem(models.Model):
         names += [o.short_name for o in self.owner_organisations.all()]
         names += [g.name for g in self.owner_groups.all()]
         return ", ".join(names)
-
-    def can_change_status(self, user) -> bool:
-        if user.is_secretariat:
-            return True
-        return ActionItem.objects.filter(pk=self.pk).owned_by(user).exists()
 
 
 class ActionItemStatusChange(models.Model):

@@ -102,19 +102,27 @@ def group_members_visible_to(user, group: Group) -> QuerySet[Membership]:
 
 def action_items_owned_by(items, user):
     """The items of `items` that `user` owns."""
-    person = Person.objects.filter(user_id=user.pk)
     return items.filter(
-        Exists(ActionItem.owner_people.through.objects.filter(
-            actionitem_id=OuterRef("pk"), person__user_id=user.pk
-        ))
-        | Exists(ActionItem.owner_organisations.through.objects.filter(
-            actionitem_id=OuterRef("pk"),
-            organisation_id__in=person.exclude(organisation=None).values("organisation_id"),
-        ))
+        _names_as_owner(user)
         | Exists(ActionItem.owner_groups.through.objects.filter(
             actionitem_id=OuterRef("pk"), group_id__in=user_group_ids(user)
         ))
     )  # fmt: skip
+
+
+def _names_as_owner(user) -> Q:
+    """The item names the user, or the user's organisation, among its owners."""
+    person = Person.objects.filter(user_id=user.pk)
+    return Exists(
+        ActionItem.owner_people.through.objects.filter(
+            actionitem_id=OuterRef("pk"), person__user_id=user.pk
+        )
+    ) | Exists(
+        ActionItem.owner_organisations.through.objects.filter(
+            actionitem_id=OuterRef("pk"),
+            organisation_id__in=person.exclude(organisation=None).values("organisation_id"),
+        )
+    )
 
 
 def action_item_owners(item_ids) -> dict[int, set[int]]:
@@ -134,6 +142,38 @@ def action_item_owners(item_ids) -> dict[int, set[int]]:
     ).values_list("actionitem_id", "organisation__people__id"):
         owners[item_id].add(person_id)
     return dict(owners)
+
+
+# --- who changes an action item's status ---------------------------------------------------
+# The rule: the secretariat; the people the item names and the people with an account in the
+# organisations it names; and the chairs and co-chairs of the groups it names. Belonging to an
+# owning group is not enough: any one member would mark the group's item done for everyone.
+
+STATUS_CHANGING_ROLES = (Membership.Role.CHAIR, Membership.Role.CO_CHAIR)
+
+
+def action_items_status_changeable_by(items, user):
+    """The items of `items` whose status `user` may change."""
+    if not user.is_authenticated:
+        return items.none()
+    if user.is_secretariat:
+        return items
+    chaired = Membership.objects.filter(
+        person__user_id=user.pk, role__in=STATUS_CHANGING_ROLES
+    ).values("group_id")
+    return items.filter(
+        _names_as_owner(user)
+        | Exists(
+            ActionItem.owner_groups.through.objects.filter(
+                actionitem_id=OuterRef("pk"), group_id__in=chaired
+            )
+        )
+    )
+
+
+def may_change_action_item_status(user, item: ActionItem) -> bool:
+    """The same rule for one item: the status form is shown, and accepted, only if true."""
+    return action_items_status_changeable_by(ActionItem.objects.filter(pk=item.pk), user).exists()
 
 
 # --- who has responded to a consultation ----------------------------------------------------
