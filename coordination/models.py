@@ -1354,18 +1354,39 @@ class Comment(models.Model):
         return _("Paragraph %(number)s") % {"number": self.paragraph}
 
 
+class ResponseState(models.TextChoices):
+    """Where a member of a consultation's audience stands (see selectors.Response)."""
+
+    NOT_YET = "not_yet", _("Not yet")
+    WORKING = "working", _("Working")
+    FINISHED = "finished", _("Finished")
+    NO_COMMENTS = "no_comments", _("No comments")
+
+    @classmethod
+    def of(cls, *, comments: int, finished: bool) -> "ResponseState":
+        if finished:
+            return cls.FINISHED if comments else cls.NO_COMMENTS
+        return cls.WORKING if comments else cls.NOT_YET
+
+
 class NoCommentStatement(models.Model):
-    """A member's word that they have no comments: they responded, and need no reminder."""
+    """A member's word that they have no (more) comments: “I have no comments” before any
+    comment, “I have finished” after theirs. They responded, and need no reminder.
+
+    Which of the two it is follows from the member's current comments (ResponseState), so the
+    two can never disagree; a new comment takes the word back (consultations.comment_submit).
+    """
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="no_comment_statements"
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     stated_at = models.DateTimeField(_("stated at"), default=timezone.now)
+    history = HistoricalRecords()  # a member may take their word back: the history keeps it
 
     class Meta:
-        verbose_name = _("“no comments” statement")
-        verbose_name_plural = _("“no comments” statements")
+        verbose_name = _("“finished” or “no comments” statement")
+        verbose_name_plural = _("“finished” or “no comments” statements")
         constraints = [
             models.UniqueConstraint(fields=["consultation", "person"], name="no_comments_once"),
         ]

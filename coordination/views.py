@@ -68,7 +68,7 @@ def dashboard(request):
     )
     now = timezone.now()
     open_consultations = (
-        Consultation.objects.visible_to(user)
+        selectors.with_response_of(Consultation.objects.visible_to(user), user)
         .filter(opens_at__lte=now, closes_at__gt=now)
         .select_related("version__document", "audience")
         .order_by("closes_at")[:10]
@@ -88,7 +88,7 @@ def dashboard(request):
             "all_overdue": all_overdue,
             "meetings": meetings,
             "versions": versions,
-            "open_consultations": open_consultations,
+            "open_consultations": [(c, selectors.response_of(c)) for c in open_consultations],
             "today": today,
         },
     )

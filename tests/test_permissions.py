@@ -246,6 +246,8 @@ def cases(demo) -> list[Case]:
         ),
         get("no_comments", consultation.pk, expect=POST_ONLY),
         post("no_comments", consultation.pk, expect=(LOGIN, 404, 404, 404, 302, 302)),
+        get("no_comments_withdraw", consultation.pk, expect=POST_ONLY),
+        post("no_comments_withdraw", consultation.pk, expect=(LOGIN, 404, 404, 404, 302, 302)),
         # --- the secretariat's pages of the consultation cycle
         get("version_new", tor.pk, expect=SECRETARIAT),
         post(

@@ -48,10 +48,14 @@ def test_a_withdrawn_comment_is_no_response_and_no_comments_is(gcg, gcg_member):
     assert selectors.has_responded(person, consultation)
     consultations.comment_withdraw(comment=comment, author=person)
     assert not selectors.has_responded(person, consultation)
-    assert [row["responded"] for row in consultations.responses(consultation)] == [False]
+    assert [row["response"].has_responded for row in consultations.responses(consultation)] == [
+        False
+    ]
     consultations.no_comments_state(consultation=consultation, person=person)
     assert selectors.has_responded(person, consultation)
-    assert [row["responded"] for row in consultations.responses(consultation)] == [True]
+    assert [row["response"].has_responded for row in consultations.responses(consultation)] == [
+        True
+    ]
 
 
 def test_who_changes_an_action_items_status(gcg, other_group, secretariat):
