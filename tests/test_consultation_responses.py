@@ -160,8 +160,10 @@ def test_the_dashboard_shows_my_response_to_each_open_consultation(
 
 
 def test_the_secretariat_is_not_asked_for_a_response_on_the_dashboard(
-    client, consultation, secretariat
+    client, consultation, gcg, secretariat
 ):
+    """Not even when it sits in the audience's group, as the secretariat."""
+    factories.MembershipFactory(person__user=secretariat, group=gcg, role="secretariat")
     client.force_login(secretariat)
     with time_machine.travel(DURING):
         html = client.get(reverse("dashboard")).content.decode()
