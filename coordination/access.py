@@ -65,6 +65,15 @@ def get_action_item_for_user(user, pk: int) -> ActionItem:
     )
 
 
+def get_action_item_for_status_change(user, pk: int) -> ActionItem:
+    """An item the user sees (else 404) and may change the status of (else 403): see
+    selectors.action_items_status_changeable_by."""
+    item = get_action_item_for_user(user, pk)
+    if not selectors.may_change_action_item_status(user, item):
+        raise PermissionDenied
+    return item
+
+
 def get_consultation_for_user(user, pk: int) -> Consultation:
     """The audience and the secretariat; anyone else gets a 404."""
     return get_object_or_404(

@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Exists, OuterRef
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -367,6 +369,43 @@ class ActionItemStatusChangeInline(admin.TabularInline):
         return False
 
 
+class ActionItemNoteForm(forms.Form):
+    """The note every owner reads with the new status (required for “done”)."""
+
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done, and where to find it."),
+    )
+
+
+class ActionItemAddForm(forms.ModelForm):
+    """An item entered with another status than open records that change, with its note.
+    The admin gives the form its model and fields."""
+
+    status_note = forms.CharField(
+        label=_("note on the status"),
+        required=False,
+        max_length=500,
+        help_text=_("Required for an item entered as done: what was done."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if status and status != ActionItem.Status.OPEN:
+            try:
+                services.action_item_status_check(
+                    action_item=ActionItem(status=ActionItem.Status.OPEN),
+                    status=status,
+                    note=data.get("status_note", ""),
+                )
+            except services.ActionItemError as error:
+                self.add_error("status_note" if error.field == "note" else "status", str(error))
+        return data
+
+
 @admin.register(ActionItem)
 class ActionItemAdmin(ServiceActions, SimpleHistoryAdmin):
     list_display = ["title", "meeting", "due_on", "trigger", "status", "status_changed_at"]
@@ -390,18 +429,28 @@ class ActionItemAdmin(ServiceActions, SimpleHistoryAdmin):
         fixed = list(self.readonly_fields)
         return fixed + ["status"] if obj is not None else fixed
 
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ActionItemAddForm
+        return super().get_form(request, obj, **kwargs)
+
     def save_model(self, request, obj, form, change):
         """A new item entered with another status than open gets that change recorded."""
         new_status = obj.status
         if not change and new_status != ActionItem.Status.OPEN:
             obj.status = ActionItem.Status.OPEN
             super().save_model(request, obj, form, change)
-            services.action_item_set_status(action_item=obj, status=new_status, by=request.user)
+            services.action_item_set_status(
+                action_item=obj,
+                status=new_status,
+                by=request.user,
+                note=form.cleaned_data.get("status_note", ""),
+            )
             obj.refresh_from_db()
         else:
             super().save_model(request, obj, form, change)
 
-    def _set_status(self, request, queryset, status):
+    def _set_status(self, request, queryset, status, note=""):
         self.apply_each(
             request,
             queryset.exclude(status=status),
@@ -409,6 +458,7 @@ class ActionItemAdmin(ServiceActions, SimpleHistoryAdmin):
             errors=services.ActionItemError,
             name="action_item",
             status=status,
+            note=note,
         )
 
     @admin.action(description=_("Reopen the selected action items"))
@@ -421,7 +471,23 @@ class ActionItemAdmin(ServiceActions, SimpleHistoryAdmin):
 
     @admin.action(description=_("Mark the selected action items done"))
     def mark_done(self, request, queryset):
-        self._set_status(request, queryset, ActionItem.Status.DONE)
+        """A page of its own asks for the note first, as the site does."""
+        form = ActionItemNoteForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._set_status(request, queryset, ActionItem.Status.DONE, form.cleaned_data["note"])
+            return None
+        return TemplateResponse(
+            request,
+            "admin/coordination/actionitem/mark_done.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Mark the selected action items done"),
+                "opts": self.model._meta,
+                "items": queryset,
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     @admin.action(description=_("Mark the selected action items dropped"))
     def mark_dropped(self, request, queryset):

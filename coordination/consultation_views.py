@@ -27,7 +27,16 @@ from .forms import (
     PreferencesForm,
     VersionForm,
 )
-from .models import ActionItem, Comment, Consultation, Event, Meeting, Membership, Person
+from .models import (
+    ActionItem,
+    Comment,
+    Consultation,
+    Event,
+    Meeting,
+    Membership,
+    Person,
+    ResponseState,
+)
 from .paragraphs import diff_paragraphs
 
 
@@ -172,8 +181,12 @@ def _consultation_page(request, consultation, *, failed=None, status=200):
         for p in version.paragraphs
     ]
     in_audience = consultations.is_in_audience(person, consultation)
-    stated = bool(
-        person and consultation.no_comment_statements.filter(person_id=person.pk).exists()
+    response = (
+        selectors.consultation_responses([consultation.pk], person_ids=[person.pk]).get(
+            (consultation.pk, person.pk), selectors.Response()
+        )
+        if in_audience
+        else None
     )
     return render(
         request,
@@ -188,8 +201,7 @@ def _consultation_page(request, consultation, *, failed=None, status=200):
             "can_comment": in_audience and consultation.is_open(now),
             "in_audience": in_audience,
             "person": person,
-            "has_responded": selectors.has_responded(person, consultation),
-            "stated_no_comments": stated,
+            "response": response,
             "show_dispositions": consultation.dispositions_published or user.is_secretariat,
             "failed_paragraph": failed_paragraph,
         },
@@ -280,14 +292,35 @@ def comment_withdraw(request, pk, comment_pk):
 @login_required
 @require_POST
 def no_comments(request, pk):
+    """“I have no comments”, or “I have finished” once the member has commented."""
     consultation = access.get_consultation_for_user(request.user, pk)
+    person = _person(request.user)
     try:
-        consultations.no_comments_state(consultation=consultation, person=_person(request.user))
+        consultations.no_comments_state(consultation=consultation, person=person)
     except consultations.ConsultationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Thank you: you have no comments on this draft."))
-    return redirect(consultation)
+        commented = consultation.comments.current().filter(author=person).exists()
+        messages.success(
+            request,
+            _("Thank you: the Secretariat sees that you have finished.")
+            if commented
+            else _("Thank you: the Secretariat sees that you have no comments."),
+        )
+    return redirect(consultation.get_absolute_url() + "#my-response")
+
+
+@login_required
+@require_POST
+def no_comments_withdraw(request, pk):
+    consultation = access.get_consultation_for_user(request.user, pk)
+    try:
+        consultations.no_comments_withdraw(consultation=consultation, person=_person(request.user))
+    except consultations.ConsultationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Noted: you are still working on your comments."))
+    return redirect(consultation.get_absolute_url() + "#my-response")
 
 
 # --- the secretariat's side -----------------------------------------------------------------
@@ -338,7 +371,9 @@ def _manage_page(request, consultation, *, refused=None, form=None):
             "consultation": consultation,
             "comments": comments,
             "responses": responses,
-            "pending": [r for r in responses if not r["responded"]],
+            "pending": [r for r in responses if not r["response"].has_responded],
+            "working": [r for r in responses if r["response"].state == ResponseState.WORKING],
+            "has_closed": consultation.has_closed(timezone.now()),
             "publish_blocker": publish_blocker,
         },
         status=400 if refused else 200,

@@ -12,7 +12,6 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,7 +31,7 @@ from .models import (
     Person,
     User,
 )
-from .selectors import consultation_respondents, consultation_responders
+from .selectors import Response, consultation_respondents, consultation_responses
 from .services import action_item_record_trigger
 
 DEFAULT_WINDOW_DAYS = 14
@@ -373,6 +372,7 @@ def comment_submit(
             )
             comment._history_user = author.user
             comment.save()
+            _take_back_finished(consultation=consultation, person=author)
             return comment
     except IntegrityError:  # the same key, sent twice at the same moment
         return _submitted_with(submission_key, consultation=consultation, author=author)
@@ -437,46 +437,62 @@ def comment_withdraw(*, comment: Comment, author: Person, at=None) -> Comment:
 
 
 def no_comments_state(*, consultation: Consultation, person: Person, at=None):
+    """The member's word that they have no (more) comments: “I have no comments” before
+    commenting, “I have finished” after. Said twice, it stays the first word."""
     at = at or timezone.now()
     _check_window(consultation, at)
     if not is_in_audience(person, consultation):
         raise ConsultationError(_("Only members of %(group)s respond here.") % {
             "group": consultation.audience.name
         })  # fmt: skip
-    statement, _created = NoCommentStatement.objects.get_or_create(
-        consultation=consultation, person=person, defaults={"stated_at": at}
-    )
+    statement = NoCommentStatement.objects.filter(consultation=consultation, person=person).first()
+    if statement is not None:
+        return statement
+    statement = NoCommentStatement(consultation=consultation, person=person, stated_at=at)
+    statement._history_user = person.user
+    try:
+        with transaction.atomic():
+            statement.save()
+    except IntegrityError:  # the same word, sent twice at the same moment
+        statement = NoCommentStatement.objects.get(consultation=consultation, person=person)
     return statement
 
 
+def no_comments_withdraw(*, consultation: Consultation, person: Person, at=None) -> None:
+    """Takes the word back while the window is open: the member is working on comments again."""
+    at = at or timezone.now()
+    _check_window(consultation, at)
+    with transaction.atomic():
+        if not _take_back_finished(consultation=consultation, person=person):
+            raise ConsultationError(
+                _("You had not said that you have finished or have no comments.")
+            )
+
+
+def _take_back_finished(*, consultation: Consultation, person: Person) -> bool:
+    """Deletes the member's word, if any, one row at a time so that the history records it."""
+    taken = False
+    for statement in NoCommentStatement.objects.select_for_update().filter(
+        consultation=consultation, person=person
+    ):
+        statement._history_user = person.user
+        statement.delete()
+        taken = True
+    return taken
+
+
 def responses(consultation: Consultation) -> list[dict]:
-    """Each member of the audience, and whether and how they responded (for the secretariat)."""
-    commented = dict(
-        consultation.comments.current()
-        .order_by()
-        .values("author_id")
-        .annotate(count=Count("pk"))
-        .values_list("author_id", "count")
-    )
-    responded = consultation_responders([consultation.pk])
-    rows = []
+    """Each member asked to respond, and their response (for the secretariat)."""
+    given = consultation_responses([consultation.pk])
     members = (
         consultation_respondents(Membership.objects.filter(group_id=consultation.audience_id))
         .select_related("person__organisation")
         .order_by("person__full_name")
     )
+    rows = []
     for membership in members:
-        person = membership.person
-        has_responded = (consultation.pk, person.pk) in responded
-        rows.append(
-            {
-                "person": person,
-                "membership": membership,
-                "comments": commented.get(person.pk, 0),
-                "no_comments": has_responded and person.pk not in commented,
-                "responded": has_responded,
-            }
-        )
+        response = given.get((consultation.pk, membership.person_id), Response())
+        rows.append({"person": membership.person, "membership": membership, "response": response})
     return rows
 
 

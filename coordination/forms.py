@@ -28,9 +28,14 @@ class ActionItemFilterForm(forms.Form):
             *ActionItem.Status.choices,
         ],
     )
-    group = forms.ModelChoiceField(label=_("Group"), required=False, queryset=Group.objects.none())
+    group = forms.ModelChoiceField(
+        label=_("Group"), required=False, queryset=Group.objects.none(), empty_label=_("Any group")
+    )
     meeting = forms.ModelChoiceField(
-        label=_("Meeting"), required=False, queryset=Meeting.objects.none()
+        label=_("Meeting"),
+        required=False,
+        queryset=Meeting.objects.none(),
+        empty_label=_("Any meeting"),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -38,6 +43,12 @@ class ActionItemFilterForm(forms.Form):
         groups = Group.objects.all() if user.is_secretariat else Group.objects.of_user(user)
         self.fields["group"].queryset = groups
         self.fields["meeting"].queryset = Meeting.objects.visible_to(user).select_related("group")
+
+    def active_count(self) -> int:
+        """How many filters narrow the list (the toggle on a phone says so)."""
+        if not (self.is_bound and self.is_valid()):
+            return 0
+        return sum(1 for value in self.cleaned_data.values() if value)
 
     def filter(self, queryset, *, user, today):
         data = self.cleaned_data
@@ -60,8 +71,16 @@ class ActionItemFilterForm(forms.Form):
 
 
 class ActionItemStatusForm(forms.Form):
+    """The status and its note; the page that follows asks to confirm (see the view)."""
+
     status = forms.ChoiceField(label=_("New status"), choices=ActionItem.Status.choices)
-    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you mark it done: what was done, and where to find it."),
+    )
 
 
 class VersionForm(forms.Form):

@@ -1154,7 +1154,7 @@ class ActionItem(models.Model):
         return self.is_open and days is not None and days < 0
 
     def due_label(self, today: datetime.date) -> str:
-        """What a member reads next to the item: “due in 3 days”, “overdue by 2 days”…"""
+        """What a member reads next to the item: “due in 3 days”, “overdue since 3 May 2019”…"""
         if self.is_waiting_for_trigger:
             return ngettext(
                 "due %(count)d day after %(trigger)s",
@@ -1170,9 +1170,8 @@ class ActionItem(models.Model):
             return _("due today")
         if days > 0:
             return ngettext("due in %(count)d day", "due in %(count)d days", days) % {"count": days}
-        return ngettext("overdue by %(count)d day", "overdue by %(count)d days", -days) % {
-            "count": -days
-        }
+        # A date, not a count: “overdue by 2767 days” says nothing one can act on.
+        return _("overdue since %(date)s") % {"date": date_format(self.due_on, "j F Y")}
 
     def owners_display(self) -> str:
         """Uses the prefetched owners when the caller prefetched them."""
@@ -1180,11 +1179,6 @@ class ActionItem(models.Model):
         names += [o.short_name for o in self.owner_organisations.all()]
         names += [g.name for g in self.owner_groups.all()]
         return ", ".join(names)
-
-    def can_change_status(self, user) -> bool:
-        if user.is_secretariat:
-            return True
-        return ActionItem.objects.filter(pk=self.pk).owned_by(user).exists()
 
 
 class ActionItemStatusChange(models.Model):
@@ -1400,18 +1394,39 @@ class Comment(models.Model):
         return _("Paragraph %(number)s") % {"number": self.paragraph}
 
 
+class ResponseState(models.TextChoices):
+    """Where a member of a consultation's audience stands (see selectors.Response)."""
+
+    NOT_YET = "not_yet", _("Not yet")
+    WORKING = "working", _("Working")
+    FINISHED = "finished", _("Finished")
+    NO_COMMENTS = "no_comments", _("No comments")
+
+    @classmethod
+    def of(cls, *, comments: int, finished: bool) -> "ResponseState":
+        if finished:
+            return cls.FINISHED if comments else cls.NO_COMMENTS
+        return cls.WORKING if comments else cls.NOT_YET
+
+
 class NoCommentStatement(models.Model):
-    """A member's word that they have no comments: they responded, and need no reminder."""
+    """A member's word that they have no (more) comments: “I have no comments” before any
+    comment, “I have finished” after theirs. They responded, and need no reminder.
+
+    Which of the two it is follows from the member's current comments (ResponseState), so the
+    two can never disagree; a new comment takes the word back (consultations.comment_submit).
+    """
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="no_comment_statements"
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     stated_at = models.DateTimeField(_("stated at"), default=timezone.now)
+    history = HistoricalRecords()  # a member may take their word back: the history keeps it
 
     class Meta:
-        verbose_name = _("“no comments” statement")
-        verbose_name_plural = _("“no comments” statements")
+        verbose_name = _("“finished” or “no comments” statement")
+        verbose_name_plural = _("“finished” or “no comments” statements")
         constraints = [
             models.UniqueConstraint(fields=["consultation", "person"], name="no_comments_once"),
         ]

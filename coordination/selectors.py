@@ -8,10 +8,12 @@ Meetings, documents, consultations and action items have their visibility rule a
 neither).
 """
 
+import dataclasses
 from collections import defaultdict
 
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import (
     SECRETARIAT_PERMISSION,
@@ -25,6 +27,7 @@ from .models import (
     Membership,
     NoCommentStatement,
     Person,
+    ResponseState,
     User,
     user_group_ids,
 )
@@ -109,19 +112,27 @@ def is_chair(user, group: Group) -> bool:
 
 def action_items_owned_by(items, user):
     """The items of `items` that `user` owns."""
-    person = Person.objects.filter(user_id=user.pk)
     return items.filter(
-        Exists(ActionItem.owner_people.through.objects.filter(
-            actionitem_id=OuterRef("pk"), person__user_id=user.pk
-        ))
-        | Exists(ActionItem.owner_organisations.through.objects.filter(
-            actionitem_id=OuterRef("pk"),
-            organisation_id__in=person.exclude(organisation=None).values("organisation_id"),
-        ))
+        _names_as_owner(user)
         | Exists(ActionItem.owner_groups.through.objects.filter(
             actionitem_id=OuterRef("pk"), group_id__in=user_group_ids(user)
         ))
     )  # fmt: skip
+
+
+def _names_as_owner(user) -> Q:
+    """The item names the user, or the user's organisation, among its owners."""
+    person = Person.objects.filter(user_id=user.pk)
+    return Exists(
+        ActionItem.owner_people.through.objects.filter(
+            actionitem_id=OuterRef("pk"), person__user_id=user.pk
+        )
+    ) | Exists(
+        ActionItem.owner_organisations.through.objects.filter(
+            actionitem_id=OuterRef("pk"),
+            organisation_id__in=person.exclude(organisation=None).values("organisation_id"),
+        )
+    )
 
 
 def action_item_owners(item_ids) -> dict[int, set[int]]:
@@ -143,20 +154,122 @@ def action_item_owners(item_ids) -> dict[int, set[int]]:
     return dict(owners)
 
 
+# --- who changes an action item's status ---------------------------------------------------
+# The rule: the secretariat; the people the item names and the people with an account in the
+# organisations it names; and the chairs and co-chairs of the groups it names. Belonging to an
+# owning group is not enough: any one member would mark the group's item done for everyone.
+
+STATUS_CHANGING_ROLES = (Membership.Role.CHAIR, Membership.Role.CO_CHAIR)
+
+
+def action_items_status_changeable_by(items, user):
+    """The items of `items` whose status `user` may change."""
+    if not user.is_authenticated:
+        return items.none()
+    if user.is_secretariat:
+        return items
+    chaired = Membership.objects.filter(
+        person__user_id=user.pk, role__in=STATUS_CHANGING_ROLES
+    ).values("group_id")
+    return items.filter(
+        _names_as_owner(user)
+        | Exists(
+            ActionItem.owner_groups.through.objects.filter(
+                actionitem_id=OuterRef("pk"), group_id__in=chaired
+            )
+        )
+    )
+
+
+def may_change_action_item_status(user, item: ActionItem) -> bool:
+    """The same rule for one item: the status form is shown, and accepted, only if true."""
+    return action_items_status_changeable_by(ActionItem.objects.filter(pk=item.pk), user).exists()
+
+
 # --- who has responded to a consultation ----------------------------------------------------
 # The rule: a member of the audience has responded once they have a comment that is not
-# withdrawn, or have stated that they have no comments.
+# withdrawn, or have said that they have finished (“I have no comments” when they have none).
+
+
+@dataclasses.dataclass(frozen=True)
+class Response:
+    """A member's response to one consultation: their current comments, and whether they said
+    they have finished."""
+
+    comments: int = 0
+    finished: bool = False
+
+    @property
+    def state(self) -> ResponseState:
+        return ResponseState.of(comments=self.comments, finished=self.finished)
+
+    @property
+    def has_responded(self) -> bool:
+        return self.state != ResponseState.NOT_YET
+
+
+def consultation_responses(consultation_ids, person_ids=None) -> dict[tuple[int, int], Response]:
+    """(consultation id, person id) → the response of each person who has responded; anyone
+    absent has not (Response()). Two queries, whatever the number of comments."""
+    comments = Comment.objects.filter(
+        consultation_id__in=consultation_ids, withdrawn_at__isnull=True
+    )
+    stated = NoCommentStatement.objects.filter(consultation_id__in=consultation_ids)
+    if person_ids is not None:
+        comments = comments.filter(author_id__in=person_ids)
+        stated = stated.filter(person_id__in=person_ids)
+    counts = {
+        (consultation_id, author_id): count
+        for consultation_id, author_id, count in comments.order_by()
+        .values("consultation_id", "author_id")
+        .annotate(count=Count("pk"))
+        .values_list("consultation_id", "author_id", "count")
+    }
+    finished = set(stated.values_list("consultation_id", "person_id"))
+    return {
+        key: Response(comments=counts.get(key, 0), finished=key in finished)
+        for key in counts.keys() | finished
+    }
 
 
 def consultation_responders(consultation_ids) -> set[tuple[int, int]]:
     """(consultation id, person id) of everyone who has responded. Two queries."""
-    commented = Comment.objects.filter(
-        consultation_id__in=consultation_ids, withdrawn_at__isnull=True
-    ).values_list("consultation_id", "author_id")
-    stated = NoCommentStatement.objects.filter(consultation_id__in=consultation_ids).values_list(
-        "consultation_id", "person_id"
+    return set(consultation_responses(consultation_ids))
+
+
+def with_response_of(consultations: QuerySet[Consultation], user) -> QuerySet[Consultation]:
+    """The consultations, each with the user's response in the same query (for lists such as
+    the dashboard's): read it with `response_of`."""
+    asked = consultation_respondents(
+        Membership.objects.filter(group_id=OuterRef("audience_id"), person__user_id=user.pk)
     )
-    return set(commented) | set(stated)
+    comments = (
+        Comment.objects.filter(
+            consultation_id=OuterRef("pk"), author__user_id=user.pk, withdrawn_at__isnull=True
+        )
+        .order_by()
+        .values("consultation_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    finished = NoCommentStatement.objects.filter(
+        consultation_id=OuterRef("pk"), person__user_id=user.pk
+    )
+    return consultations.annotate(
+        response_asked=Exists(asked),
+        response_comments=Coalesce(Subquery(comments), 0),
+        response_finished=Exists(finished),
+    )
+
+
+def response_of(consultation: Consultation) -> Response | None:
+    """The user's response to a consultation from `with_response_of`; None if they are not
+    asked to respond (not in the audience, or there as the secretariat)."""
+    if not consultation.response_asked:
+        return None
+    return Response(
+        comments=consultation.response_comments, finished=consultation.response_finished
+    )
 
 
 def has_responded(person: Person | None, consultation: Consultation) -> bool:

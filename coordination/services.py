@@ -28,22 +28,43 @@ from .selectors import secretariat_users
 
 
 class ActionItemError(Exception):
-    """A refused change to an action item; the message is shown to the user."""
+    """A refused change to an action item; the message is shown to the user, next to `field`
+    when a form's field caused it."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def action_item_status_check(*, action_item: ActionItem, status: str, note: str) -> None:
+    """Refuses an unknown status, the current one (a double submit), and “done” without a
+    note: the owners who did not mark it read there what was done."""
+    if status not in ActionItem.Status.values:
+        raise ActionItemError(_("Choose one of the listed statuses."), field="status")
+    if action_item.status == status:
+        raise ActionItemError(
+            _("This action item is already “%(status)s”.")
+            % {"status": action_item.get_status_display()},
+            field="status",
+        )
+    if status == ActionItem.Status.DONE and not note.strip():
+        raise ActionItemError(
+            _("Say in a few words what was done: everyone who owns the item reads it."),
+            field="note",
+        )
 
 
 def action_item_set_status(
     *, action_item: ActionItem, status: str, by: User, note: str = ""
 ) -> ActionItem:
-    """Changes the status and records who and when, so the item's history can be shown."""
-    if status not in ActionItem.Status.values:
-        raise ActionItemError(_("Choose one of the listed statuses."))
+    """Changes the status and records who and when, so the item's history can be shown.
+
+    Who may change it is the caller's check (selectors.action_items_status_changeable_by);
+    the admin's actions are the secretariat's."""
+    note = (note or "").strip()
     with transaction.atomic():
         item = ActionItem.objects.select_for_update().get(pk=action_item.pk)
-        if item.status == status:
-            raise ActionItemError(
-                _("This action item is already “%(status)s”.")
-                % {"status": item.get_status_display()}
-            )
+        action_item_status_check(action_item=item, status=status, note=note)
         now = timezone.now()
         ActionItemStatusChange.objects.create(
             action_item=item,

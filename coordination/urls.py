@@ -46,6 +46,11 @@ urlpatterns = [
         name="comment_dispose",
     ),
     path("consultations/<int:pk>/no-comments/", cv.no_comments, name="no_comments"),
+    path(
+        "consultations/<int:pk>/no-comments/withdraw/",
+        cv.no_comments_withdraw,
+        name="no_comments_withdraw",
+    ),
     path("consultations/<int:pk>/manage/", cv.consultation_manage, name="consultation_manage"),
     path(
         "consultations/<int:pk>/publish-dispositions/",

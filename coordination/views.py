@@ -3,11 +3,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access, chairs, selectors
@@ -24,7 +25,7 @@ from .models import (
     Membership,
 )
 from .password_resets import ResetLimit, password_reset_throttle
-from .services import ActionItemError, action_item_set_status
+from .services import ActionItemError, action_item_set_status, action_item_status_check
 
 PAGE_SIZE = 50
 
@@ -47,15 +48,15 @@ def dashboard(request):
     my_items = (
         ActionItem.objects.open()
         .owned_by(user)
-        .select_related("meeting__group")
+        .select_related("meeting__group", "trigger_document")
         .prefetch_related(*_OWNERS)
-        .order_by("due_on", "pk")[:20]
+        .order_by(F("due_on").asc(nulls_last=True), "pk")[:20]
     )
     all_overdue = None
     if user.is_secretariat:
         all_overdue = (
             ActionItem.objects.overdue(today)
-            .select_related("meeting__group")
+            .select_related("meeting__group", "trigger_document")
             .prefetch_related(*_OWNERS)
             .order_by("due_on", "pk")[:20]
         )
@@ -67,7 +68,7 @@ def dashboard(request):
     )
     now = timezone.now()
     open_consultations = (
-        Consultation.objects.visible_to(user)
+        selectors.with_response_of(Consultation.objects.visible_to(user), user)
         .filter(opens_at__lte=now, closes_at__gt=now)
         .select_related("version__document", "audience")
         .order_by("closes_at")[:10]
@@ -91,7 +92,7 @@ def dashboard(request):
             "all_overdue": all_overdue,
             "meetings": meetings,
             "versions": versions,
-            "open_consultations": open_consultations,
+            "open_consultations": [(c, selectors.response_of(c)) for c in open_consultations],
             "today": today,
         },
     )
@@ -178,7 +179,7 @@ def action_item_list(request):
     items = (
         items.select_related("meeting__group", "trigger_document")
         .prefetch_related(*_OWNERS)
-        .order_by("status", "due_on", "pk")
+        .order_by("status", F("due_on").asc(nulls_last=True), "pk")
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -203,7 +204,7 @@ def _render_action_item(request, item, form, status=200):
         {
             "item": item,
             "form": form,
-            "can_change": item.can_change_status(request.user),
+            "can_change": selectors.may_change_action_item_status(request.user, item),
             "changes": item.status_changes.select_related("changed_by"),
             "today": _today(),
         },
@@ -214,23 +215,35 @@ def _render_action_item(request, item, form, status=200):
 @login_required
 @require_POST
 def action_item_status(request, pk):
-    item = access.get_action_item_for_user(request.user, pk)
-    if not item.can_change_status(request.user):
-        raise Http404
+    """Two steps: the form, then a page that says what will change for whom and asks to
+    confirm (“Back” returns to the form with what was typed)."""
+    item = access.get_action_item_for_status_change(request.user, pk)
     form = ActionItemStatusForm(request.POST)
+    if "back" in request.POST:
+        return _render_action_item(request, item, form)
     if form.is_valid():
+        status, note = form.cleaned_data["status"], form.cleaned_data["note"]
         try:
-            action_item_set_status(
-                action_item=item,
-                status=form.cleaned_data["status"],
-                by=request.user,
-                note=form.cleaned_data["note"],
-            )
+            if request.POST.get("confirm") != "1":
+                action_item_status_check(action_item=item, status=status, note=note)
+                return render(
+                    request,
+                    "coordination/action_item_status_confirm.html",
+                    {
+                        "item": item,
+                        "form": form,
+                        "new_status": ActionItem.Status(status),
+                    },
+                )
+            action_item_set_status(action_item=item, status=status, by=request.user, note=note)
         except ActionItemError as error:
-            form.add_error("status", str(error))
+            form.add_error(error.field or "status", str(error))
         else:
             item.refresh_from_db()
-            messages.success(request, item.get_status_display())
+            messages.success(
+                request,
+                _("The status is now “%(status)s”.") % {"status": item.get_status_display()},
+            )
             return redirect(item)
     return _render_action_item(request, item, form, status=400)
 

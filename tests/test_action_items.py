@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from coordination.models import ActionItem
+from coordination.models import ActionItem, Person
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -16,42 +16,125 @@ def guidance_item(demo):
     return ActionItem.objects.get(meeting=demo["meeting"], order=1)
 
 
-def test_owner_marks_the_item_done_and_the_history_shows_it(client, demo):
-    item = guidance_item(demo)  # owned by the GCG, of which the member is part
-    client.force_login(demo["member"])
-    response = client.post(
-        reverse("action_item_status", args=[item.pk]),
-        {"status": "done", "note": "Sent our comments"},
-        follow=True,
-    )
+def status_url(item):
+    return reverse("action_item_status", args=[item.pk])
+
+
+def named_owner(demo, item):
+    """The demo's member, named as an owner of the item (not only through the GCG)."""
+    item.owner_people.add(Person.objects.get(user=demo["member"]))
+    return demo["member"]
+
+
+def test_a_named_owner_confirms_and_every_owner_reads_the_note(client, demo):
+    item = guidance_item(demo)
+    client.force_login(named_owner(demo, item))
+    typed = {"status": "done", "note": "Sent our comments"}
+    confirm = client.post(status_url(item), typed)
+    page = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "Mark it “Done”?" in page
+    assert "Open → <strong>Done</strong>" in page
+    assert "Sent our comments" in page
+    item.refresh_from_db()
+    assert item.status == "open"  # nothing changes before the confirmation
+
+    response = client.post(status_url(item), {**typed, "confirm": "1"}, follow=True)
     page = response.content.decode()
     assert response.status_code == 200
+    assert "The status is now “Done”." in page
     assert "Open → Done" in page
     assert "Sent our comments" in page
     item.refresh_from_db()
     assert (item.status, item.status_changed_by) == ("done", demo["member"])
 
 
-def test_an_unknown_status_is_refused_next_to_the_field_and_nothing_changes(client, demo):
+def test_back_from_the_confirmation_keeps_what_was_typed(client, demo):
+    item = guidance_item(demo)
+    client.force_login(named_owner(demo, item))
+    response = client.post(
+        status_url(item), {"status": "in_progress", "note": "Drafting", "back": "1"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<option value="in_progress" selected>' in page
+    assert "Drafting</textarea>" in page
+    item.refresh_from_db()
+    assert item.status == "open"
+
+
+def test_done_without_a_note_is_refused_next_to_the_note(client, demo):
+    item = guidance_item(demo)
+    client.force_login(demo["secretariat"])
+    for confirmed in ({}, {"confirm": "1"}):
+        response = client.post(status_url(item), {"status": "done", "note": " ", **confirmed})
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert 'id="error_1_id_note"' in page  # at its field
+        assert "Say in a few words what was done" in page
+        assert '<option value="done" selected>' in page  # what was chosen is kept
+    item.refresh_from_db()
+    assert item.status == "open"
+    assert not item.status_changes.exists()
+
+
+def test_a_member_of_the_owning_group_cannot_change_the_groups_status(client, demo):
+    """The GCG owns the item; its members read it, only its chairs change it."""
     item = guidance_item(demo)
     client.force_login(demo["member"])
-    response = client.post(
-        reverse("action_item_status", args=[item.pk]), {"status": "finished", "note": "typed"}
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "Save status" not in page
+    assert "The status is changed by the people and organisations named as owners" in page
+    typed = {"status": "done", "note": "Done for everyone", "confirm": "1"}
+    assert client.post(status_url(item), typed).status_code == 403
+    item.refresh_from_db()
+    assert item.status == "open"
+    assert not item.status_changes.exists()
+
+
+@pytest.mark.parametrize("role", ["chair", "co_chair"])
+def test_the_chair_of_the_owning_group_changes_its_status(client, demo, role):
+    item = guidance_item(demo)
+    chair = factories.UserFactory(email="gcg-chair@example.org")
+    factories.MembershipFactory(
+        person__user=chair, person__email=chair.email, group=item.meeting.group, role=role
     )
+    client.force_login(chair)
+    assert "Save status" in client.get(item.get_absolute_url()).content.decode()
+    client.post(status_url(item), {"status": "in_progress", "confirm": "1"})
+    item.refresh_from_db()
+    assert (item.status, item.status_changed_by) == ("in_progress", chair)
+
+
+def test_an_unknown_status_is_refused_next_to_the_field_and_nothing_changes(client, demo):
+    item = guidance_item(demo)
+    client.force_login(demo["secretariat"])
+    response = client.post(status_url(item), {"status": "finished", "note": "typed"})
     page = response.content.decode()
     assert response.status_code == 400
     assert "Select a valid choice" in page
-    assert 'value="typed"' in page  # what was typed is kept
+    assert "typed</textarea>" in page  # what was typed is kept
     item.refresh_from_db()
     assert item.status == "open"
 
 
 def test_setting_the_current_status_again_says_so(client, demo):
     item = guidance_item(demo)
-    client.force_login(demo["member"])
-    response = client.post(reverse("action_item_status", args=[item.pk]), {"status": "open"})
+    client.force_login(demo["secretariat"])
+    response = client.post(status_url(item), {"status": "open"})
     assert response.status_code == 400
     assert "already “Open”" in response.content.decode()
+
+
+def test_waiting_on_links_the_document_that_starts_the_clock(client, demo):
+    item = guidance_item(demo)
+    document = item.trigger_document
+    client.force_login(demo["member"])
+    link = f'<a href="{document.get_absolute_url()}">{document.title}</a>'
+    assert link in client.get(item.get_absolute_url()).content.decode()
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert f"Waiting on: {link}" in dashboard
+    assert f"Waiting on: {link}" in client.get(reverse("action_item_list")).content.decode()
 
 
 @time_machine.travel(datetime.date(2019, 1, 10))
@@ -68,7 +151,7 @@ def test_list_filters_mine_overdue_status_and_meeting(client, demo):
     )
     page = client.get(url, {"overdue": "on"}).content.decode()
     assert overdue.title in page
-    assert "overdue by 9 days" in page
+    assert "overdue since 1 January 2019" in page
     assert "Provide feedback" not in page
 
     page = client.get(url, {"status": "done"}).content.decode()
@@ -103,3 +186,37 @@ def test_dashboard_lists_the_consultations_open_to_me(client, demo):
 
     client.force_login(demo["chair"])  # not in the GCG
     assert "Open for comment" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_on_a_phone_the_filters_fold_behind_a_toggle(client, demo):
+    client.force_login(demo["member"])
+    page = client.get(reverse("action_item_list")).content.decode()
+    assert 'data-bs-toggle="collapse" data-bs-target="#filters"' in page
+    assert '<div class="collapse d-md-block" id="filters">' in page  # folded below md only
+    assert ">Filters</button>" in page
+
+    page = client.get(reverse("action_item_list"), {"mine": "on", "status": "all"})
+    assert ">Filters (2 on)</button>" in page.content.decode()
+
+    page = client.get(reverse("action_item_list"), {"meeting": "x"}).content.decode()
+    assert '<div class="collapse d-md-block show" id="filters">' in page  # the error in view
+
+
+def test_empty_choices_say_what_they_mean(client, demo):
+    client.force_login(demo["member"])
+    page = client.get(reverse("action_item_list")).content.decode()
+    assert '<option value="" selected>Any group</option>' in page
+    assert '<option value="" selected>Any meeting</option>' in page
+    assert "---------" not in page
+
+
+@time_machine.travel(datetime.date(2019, 1, 10))
+def test_undated_items_come_after_dated_ones(client, demo):
+    meeting = demo["meeting"]
+    for title, due_on in [("Undated task", None), ("Later task", datetime.date(2019, 3, 1))]:
+        item = factories.ActionItemFactory(meeting=meeting, title=title, due_on=due_on)
+        item.owner_groups.add(meeting.group)
+    client.force_login(demo["member"])
+    for url in (reverse("action_item_list"), reverse("dashboard")):
+        page = client.get(url).content.decode()
+        assert page.index("Later task") < page.index("Undated task"), url

@@ -43,14 +43,17 @@ def test_status_changed_in_the_admin_is_recorded_with_who(client, demo):
     item = ActionItem.objects.get(meeting=demo["meeting"], order=2)
     client.force_login(demo["secretariat"])
     url = reverse("admin:coordination_actionitem_changelist")
-    client.post(url, {"action": "mark_done", "_selected_action": [item.pk]})
+    chosen = {"action": "mark_done", "_selected_action": [item.pk]}
+    client.post(url, chosen)  # the page asking for the note
+    client.post(url, {**chosen, "apply": "1", "note": "Strategy drafted."})
     item.refresh_from_db()
     assert item.status == "done"
     change = item.status_changes.get()
-    assert (change.from_status, change.to_status, change.changed_by) == (
+    assert (change.from_status, change.to_status, change.changed_by, change.note) == (
         "open",
         "done",
         demo["secretariat"],
+        "Strategy drafted.",
     )
 
 

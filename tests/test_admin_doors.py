@@ -11,6 +11,7 @@ from django.urls import reverse
 from coordination import consultations, services
 from coordination.models import (
     ActionItem,
+    ActionItemStatusChange,
     Comment,
     Consultation,
     Decision,
@@ -211,7 +212,7 @@ def test_a_stale_admin_page_cannot_set_an_action_item_back(client, officer, gcg,
     item = factories.ActionItemFactory(meeting__group=gcg, order=1)
     url = reverse("admin:coordination_actionitem_change", args=[item.pk])
     stale = change_page_data(client.get(url), title="Retitled", status="open")
-    services.action_item_set_status(action_item=item, status="done", by=gcg_member)
+    services.action_item_set_status(action_item=item, status="done", by=gcg_member, note="Sent")
     assert client.post(url, stale).status_code == 302
     item.refresh_from_db()
     assert (item.title, item.status) == ("Retitled", "done")
@@ -232,16 +233,41 @@ def test_an_action_items_status_changed_by_an_admin_action_is_recorded(client, o
     )
 
 
+def test_marking_items_done_in_the_admin_asks_for_the_note_first(client, officer, gcg):
+    items = factories.ActionItemFactory.create_batch(2, meeting__group=gcg)
+    url = reverse("admin:coordination_actionitem_changelist")
+    chosen = {"action": "mark_done", "_selected_action": [item.pk for item in items]}
+    page = client.post(url, chosen)
+    assert page.status_code == 200
+    assert "Every owner of these items reads the note" in page.content.decode()
+    refused = client.post(url, {**chosen, "apply": "1", "note": "  "})
+    assert "This field is required." in refused.content.decode()
+    assert not ActionItemStatusChange.objects.exists()
+
+    client.post(url, {**chosen, "apply": "1", "note": "Report sent to all members."})
+    changes = ActionItemStatusChange.objects.filter(action_item__in=items)
+    assert (
+        sorted(changes.values_list("to_status", "note", "changed_by"))
+        == [("done", "Report sent to all members.", officer.pk)] * 2
+    )
+
+
 def test_an_action_item_added_as_done_in_the_admin_records_the_change(client, officer, gcg):
     meeting = factories.MeetingFactory(group=gcg)
     url = reverse("admin:coordination_actionitem_add")
     data = change_page_data(client.get(url), title="Send the report", status="done")
     data.update({"meeting": str(meeting.pk), "order": "1", "due_on": "2018-12-31"})
     response = client.post(url, data)
+    assert response.status_code == 200  # done, but nothing says what was done
+    assert "Say in a few words what was done" in response.content.decode()
+    assert not ActionItem.objects.filter(title="Send the report").exists()
+
+    response = client.post(url, {**data, "status_note": "Sent on 20 December."})
     assert response.status_code == 302, response.context["adminform"].form.errors
     item = ActionItem.objects.get(title="Send the report")
     assert item.status == "done"
-    assert item.status_changes.get().changed_by == officer
+    change = item.status_changes.get()
+    assert (change.changed_by, change.note) == (officer, "Sent on 20 December.")
 
 
 def test_a_submission_triaged_in_the_admin_is_attributed_like_on_the_site(client, officer):
@@ -353,7 +379,7 @@ def test_an_admin_action_says_what_it_did(client, officer, gcg):
     items = [factories.ActionItemFactory(meeting__group=gcg, order=n) for n in (1, 2)]
     response = client.post(
         reverse("admin:coordination_actionitem_changelist"),
-        {"action": "mark_done", "_selected_action": [item.pk for item in items]},
+        {"action": "mark_in_progress", "_selected_action": [item.pk for item in items]},
         follow=True,
     )
     assert "2 records updated." in response.content.decode()

@@ -409,10 +409,10 @@ def test_the_secretariat_sees_who_has_not_responded(client, consultation, gcg, s
     consultations.no_comments_state(
         consultation=consultation, person=quiet, at=OPENS + datetime.timedelta(hours=1)
     )
-    rows = {r["person"]: r for r in consultations.responses(consultation)}
-    assert not rows[silent]["responded"]
-    assert rows[talker]["responded"] and rows[talker]["comments"] == 1
-    assert rows[quiet]["responded"] and rows[quiet]["no_comments"]
+    rows = {r["person"]: r["response"] for r in consultations.responses(consultation)}
+    assert not rows[silent].has_responded
+    assert rows[talker].has_responded and rows[talker].comments == 1
+    assert rows[quiet].has_responded and rows[quiet].state == "no_comments"
 
     client.force_login(secretariat)
     page = client.get(reverse("consultation_manage", args=[consultation.pk])).content.decode()

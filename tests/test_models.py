@@ -40,7 +40,7 @@ def test_relative_due_date_is_fixed_when_the_trigger_is_recorded():
     assert item.triggered_at == shared_at
     assert item.due_label(datetime.date(2018, 12, 21)) == "due in 3 days"
     assert item.due_label(datetime.date(2018, 12, 24)) == "due today"
-    assert item.due_label(datetime.date(2018, 12, 26)) == "overdue by 2 days"
+    assert item.due_label(datetime.date(2018, 12, 26)) == "overdue since 24 December 2018"
     assert item.is_overdue(datetime.date(2018, 12, 26))
 
 
@@ -68,14 +68,14 @@ def test_done_items_are_never_overdue():
 def test_status_change_records_who_and_when(secretariat):
     item = factories.ActionItemFactory()
     action_item_set_status(action_item=item, status="in_progress", by=secretariat, note="Started")
-    action_item_set_status(action_item=item, status="done", by=secretariat)
+    action_item_set_status(action_item=item, status="done", by=secretariat, note="Sent")
 
     item.refresh_from_db()
     assert item.status == "done"
     assert item.status_changed_by == secretariat
     assert item.status_changed_at is not None
     changes = list(item.status_changes.values_list("from_status", "to_status", "note"))
-    assert changes == [("open", "in_progress", "Started"), ("in_progress", "done", "")]
+    assert changes == [("open", "in_progress", "Started"), ("in_progress", "done", "Sent")]
 
 
 def test_status_change_to_the_same_status_is_refused(secretariat):
@@ -215,7 +215,7 @@ def test_two_people_marking_an_item_done_at_once_record_one_change():
     def mark_done():
         try:
             barrier.wait()
-            action_item_set_status(action_item=item, status="done", by=secretariat)
+            action_item_set_status(action_item=item, status="done", by=secretariat, note="Sent")
             outcomes.append("done")
         except ActionItemError:
             outcomes.append("refused")

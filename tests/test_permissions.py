@@ -196,15 +196,21 @@ def cases(demo) -> list[Case]:
         get("action_item_status", gcg_item.pk, expect=POST_ONLY),
         post(
             "action_item_status",
-            gcg_item.pk,
-            expect=(LOGIN, 404, 404, 404, 302, 302),  # its owners (the GCG) and the secretariat
-            data={"status": "done"},
+            gcg_item.pk,  # owned by the GCG: its chairs and the secretariat, not every member
+            expect=(LOGIN, 404, 404, 404, 403, 302),
+            data={"status": "done", "note": "Feedback sent.", "confirm": "1"},
+        ),
+        post(
+            "action_item_status",
+            gcg_item.pk,  # the page asking to confirm
+            expect=(LOGIN, 404, 404, 404, 403, 200),
+            data={"status": "done", "note": "Feedback sent."},
         ),
         post(
             "action_item_status",
             secretariat_item.pk,
-            expect=(LOGIN, 404, 404, 404, 404, 302),  # seen by the GCG, changed by its owner
-            data={"status": "done"},
+            expect=(LOGIN, 404, 404, 404, 403, 302),  # seen by the GCG, changed by its owner
+            data={"status": "done", "note": "Sent.", "confirm": "1"},
         ),
         # --- members: documents and consultations
         get(
@@ -248,6 +254,8 @@ def cases(demo) -> list[Case]:
         ),
         get("no_comments", consultation.pk, expect=POST_ONLY),
         post("no_comments", consultation.pk, expect=(LOGIN, 404, 404, 404, 302, 302)),
+        get("no_comments_withdraw", consultation.pk, expect=POST_ONLY),
+        post("no_comments_withdraw", consultation.pk, expect=(LOGIN, 404, 404, 404, 302, 302)),
         # --- the secretariat's pages of the consultation cycle
         get("version_new", tor.pk, expect=SECRETARIAT),
         post(

@@ -642,7 +642,7 @@ def test_an_item_done_between_recording_and_sending_is_not_reminded(gcg, setting
     with time_machine.travel(moment, tick=False):
         reminders_record(moment)
     assert Reminder.objects.count() == 1
-    services.action_item_set_status(action_item=item, status="done", by=ana.user)
+    services.action_item_set_status(action_item=item, status="done", by=ana.user, note="Sent")
     assert sweep_at(moment + SECOND) == []
     assert Reminder.objects.get().dropped_at is not None
 
@@ -661,7 +661,7 @@ def test_a_digest_leaves_out_what_was_done_and_is_not_sent_after_an_unsubscribe(
 ):
     ana, late = ana_on_digest
     assert sweep_at(OPENS) == []  # recorded, waiting for tomorrow's digest
-    services.action_item_set_status(action_item=late, status="done", by=ana.user)
+    services.action_item_set_status(action_item=late, status="done", by=ana.user, note="Sent")
     digest = sweep_at(OPENS + datetime.timedelta(hours=22))
     assert digest == [("ana@example.org", "Alliance 8.7: 1 thing for you")]
     assert "Overdue report" not in mail.outbox[0].body

@@ -48,7 +48,54 @@ def test_a_withdrawn_comment_is_no_response_and_no_comments_is(gcg, gcg_member):
     assert selectors.has_responded(person, consultation)
     consultations.comment_withdraw(comment=comment, author=person)
     assert not selectors.has_responded(person, consultation)
-    assert [row["responded"] for row in consultations.responses(consultation)] == [False]
+    assert [row["response"].has_responded for row in consultations.responses(consultation)] == [
+        False
+    ]
     consultations.no_comments_state(consultation=consultation, person=person)
     assert selectors.has_responded(person, consultation)
-    assert [row["responded"] for row in consultations.responses(consultation)] == [True]
+    assert [row["response"].has_responded for row in consultations.responses(consultation)] == [
+        True
+    ]
+
+
+def test_who_changes_an_action_items_status(gcg, other_group, secretariat):
+    """Named people and organisations, the chairs of an owning group, the secretariat; not
+    the plain members of an owning group, nor a chair of another group."""
+    ilo = factories.OrganisationFactory(name="ILO")
+
+    def account(email, **person):
+        user = factories.UserFactory(email=email)
+        factories.PersonFactory(user=user, email=email, **person)
+        return user
+
+    named = account("named@example.org")
+    at_ilo = account("at-ilo@example.org", organisation=ilo)
+    chair, co_chair, member, other_chair = (
+        account(f"{name}@example.org") for name in ("chair", "co-chair", "member", "other-chair")
+    )
+    for user, group, role in [
+        (chair, gcg, "chair"),
+        (co_chair, gcg, "co_chair"),
+        (member, gcg, "member"),
+        (other_chair, other_group, "chair"),
+    ]:
+        factories.MembershipFactory(person=user.person, group=group, role=role)
+    item = factories.ActionItemFactory(meeting__group=gcg)
+    item.owner_people.add(named.person)
+    item.owner_organisations.add(ilo)
+    item.owner_groups.add(gcg)
+
+    may = {
+        user.email: selectors.may_change_action_item_status(user, item)
+        for user in (named, at_ilo, chair, co_chair, member, other_chair, secretariat)
+    }
+    assert may == {
+        "named@example.org": True,
+        "at-ilo@example.org": True,
+        "chair@example.org": True,
+        "co-chair@example.org": True,
+        "member@example.org": False,
+        "other-chair@example.org": False,
+        "officer@example.org": True,
+    }
+    assert ActionItem.objects.owned_by(member).filter(pk=item.pk).exists()  # still theirs

@@ -1,7 +1,8 @@
 """The consultation cycle in Chromium: a member comments on paragraph 3 of the revised
-Guidance Note and edits it; the secretariat disposes of it and downloads the matrix; after the
-window closes, a new comment is refused and the member's text stays on the page; then the
-secretariat publishes the dispositions and the member reads the reply."""
+Guidance Note, edits it and says they have finished; the secretariat sees that, disposes of
+the comment and downloads the matrix; after the window closes, a new comment is refused and
+the member's text stays on the page; then the secretariat publishes the dispositions and the
+member reads the reply."""
 
 import datetime
 import re
@@ -43,10 +44,28 @@ def test_member_comments_secretariat_disposes_and_late_comments_are_refused(
     expect(paragraph).to_contain_text("Name the ministry in charge, and its focal point.")
     expect(paragraph).to_contain_text("edited")
 
+    # The member says they have finished; the dashboard and the secretariat see it.
+    response = member.get_by_role("region", name="Your response")
+    expect(response).to_contain_text("You have made 1 comment so far.")
+    response.get_by_role("button", name="I have finished").click()
+    expect(member.get_by_text("the Secretariat sees that you have finished")).to_be_visible()
+    response = member.get_by_role("region", name="Your response")
+    expect(response).to_contain_text("You have finished, with 1 comment.")
+    expect(response.get_by_role("button", name="Undo")).to_be_visible()
+    member.get_by_role("link", name="Alliance 8.7").first.click()
+    expect(member.get_by_role("region", name="Open for comment")).to_contain_text(
+        "You have finished, with 1 comment."
+    )
+    member.go_back()
+
     officer = watch_csp(browser.new_context(accept_downloads=True).new_page())
     log_in(officer, live_server, "secretariat@example.org", "demo-secretariat-87")
     officer.goto(url)
     officer.get_by_role("link", name="Responses, dispositions and the comment matrix").click()
+    responses = officer.get_by_role("region", name="Responses", exact=True)
+    expect(responses.get_by_role("row").filter(has_text="Maria Lopez")).to_contain_text(
+        "Finished (1 comment)"
+    )
     card = officer.get_by_role("article", name="Paragraph 3, comment by Maria Lopez")
     card.get_by_label("Disposition").select_option(label="Accepted")
     card.get_by_label("Reply").fill("The focal point is named in paragraph 3.")

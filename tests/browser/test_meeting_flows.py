@@ -52,8 +52,15 @@ def test_secretariat_marks_an_action_item_done_and_the_member_sees_it(
     officer.get_by_role("link", name="Action items", exact=True).click()
     officer.get_by_role("link", name="Meet to draft a communications strategy").click()
     officer.get_by_label("New status").select_option(label="Done")
-    officer.get_by_label("Note (optional)").fill("Strategy meeting held")
     officer.get_by_role("button", name="Save status").click()
+    note = officer.get_by_label("Note")
+    expect(note).to_have_attribute("aria-invalid", "true")  # done: say what was done
+    expect(officer.get_by_text("Say in a few words what was done")).to_be_visible()
+    note.fill("Strategy meeting held")
+    officer.get_by_role("button", name="Save status").click()
+    expect(officer.get_by_role("heading", name="Mark it “Done”?")).to_be_visible()
+    officer.get_by_role("button", name="Yes, mark it “Done”").click()
+    expect(officer.get_by_text("The status is now “Done”.")).to_be_visible()
     expect(officer.get_by_test_id("status")).to_have_text("Done")
 
     member = watch_csp(browser.new_context().new_page())
@@ -105,3 +112,21 @@ def test_secretariat_invites_a_person_who_lands_on_a_dashboard_showing_their_gro
     officer.get_by_role("link", name="People in the admin").click()
     row = officer.get_by_role("row").filter(has_text="Ana Pérez")
     expect(row.get_by_role("cell").filter(has_text="Accepted")).to_be_visible()
+
+
+def test_on_a_phone_the_action_items_come_first_and_the_filters_on_request(
+    browser, live_server, demo, watch_csp
+):
+    member = watch_csp(browser.new_context(viewport={"width": 390, "height": 844}).new_page())
+    log_in(member, live_server, "member@example.org", "demo-member-87")
+    member.get_by_role("link", name="All my action items").click()
+    expect(
+        member.get_by_role("link", name="Provide feedback on the Pathfinder Country Guidance Note")
+    ).to_be_in_viewport()
+    only_mine = member.get_by_label("Only mine")
+    expect(only_mine).to_be_hidden()
+    member.get_by_role("button", name="Filters (1 on)").click()
+    expect(only_mine).to_be_visible()
+    expect(only_mine).to_be_checked()
+    expect(member.get_by_label("Group")).to_have_value("")
+    expect(member.get_by_label("Group").locator("option:checked")).to_have_text("Any group")
