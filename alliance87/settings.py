@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "coordination.middleware.user_time_zone",
-    "coordination.middleware.user_language",  # after the time zone's, which streams in it
+    "coordination.middleware.user_language",  # the account's, over the cookie's
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -8,6 +8,7 @@ import dataclasses
 import functools
 import json
 import re
+from collections import Counter
 
 from django.conf import settings
 
@@ -112,10 +113,9 @@ def shapes_for(codes) -> dict[str, Shape]:
 
 
 def legend(countries) -> list[tuple[str, list[str], int]]:
-    """Each colour of the map: its stage (for the swatch), the stages it stands for, and how
-    many of `countries` are at them. Every colour, so the legend reads the same on any day."""
-    at = [country.stage for country in countries]
-    return [
-        (phase[0].value, [stage.label for stage in phase], sum(at.count(s) for s in phase))
-        for phase in PHASES
-    ]
+    """Each colour on the map: its stage (for the swatch), the stages it stands for, and how
+    many of `countries` are at them. Only the colours the map shows: the public country page
+    lists the whole process."""
+    at = Counter(country.stage for country in countries)
+    phases = [(phase, sum(at[stage] for stage in phase)) for phase in PHASES]
+    return [(phase[0].value, [stage.label for stage in phase], n) for phase, n in phases if n]

@@ -37,13 +37,17 @@ def test_countries_too_small_to_see_get_a_dot_in_their_stages_colour(client, cou
     assert 'data-country="MX"' in page  # the large ones are their shape
 
 
-def test_the_legend_names_every_colour_with_how_many_countries_are_at_it(client, countries):
+def test_the_legend_names_each_colour_on_the_map_with_how_many_countries_are_at_it(
+    client, countries
+):
+    PathfinderCountry.objects.create(country="NP", stage="rc_engaged", is_public=True)
     page = client.get(reverse("pathfinder_public")).content.decode()
     legend = page.split('data-testid="legend">', 1)[1].split("</ul>", 1)[0]
     assert "Interest expressed (1)" in legend
     assert "Formal request received (1)" in legend
-    assert "Government focal point nominated · UN Resident Coordinator engaged (0)" in legend
+    assert "Government focal point nominated · UN Resident Coordinator engaged (1)" in legend
     assert "On hold (1)" in legend
+    assert "Roadmap adopted" not in legend  # no country there: not a colour of the map
     assert "too small to see" in legend
 
 
