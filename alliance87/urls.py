@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from actiongroups import views as actiongroup_views
+from coordination import language_views
 from coordination import views as coordination_views
 from pathfinders import views as pathfinder_views
 
@@ -18,9 +19,14 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_views.language_set, name="set_language"),
     path("pathfinders/", include("pathfinders.urls")),
     path("pathfinder-countries/", pathfinder_views.public_overview, name="pathfinder_public"),
+    path(
+        "pathfinder-countries/<str:code>/",
+        pathfinder_views.public_country,
+        name="pathfinder_public_detail",
+    ),
     path("partners/apply/", actiongroup_views.partner_form, name="partner_form"),
     path("partners/apply/thanks/", actiongroup_views.partner_thanks, name="partner_thanks"),
     path("action-groups/", include("actiongroups.urls")),

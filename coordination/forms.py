@@ -165,9 +165,11 @@ class DispositionForm(forms.Form):
 
 
 class PreferencesForm(forms.ModelForm):
+    """The language is not here: the navbar's selector is the one place it is chosen."""
+
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "language", "time_zone"]
+        fields = ["first_name", "last_name", "time_zone"]
         widgets = {"time_zone": forms.Select(choices=time_zone_choices())}
 
 

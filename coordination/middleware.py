@@ -8,6 +8,7 @@ zone and language all the same: each chunk is made with them active.
 
 import zoneinfo
 
+from django.conf import settings
 from django.http import FileResponse
 from django.utils import timezone, translation
 
@@ -28,6 +29,22 @@ def user_time_zone(get_response):
         finally:
             timezone.deactivate()
         return _streamed_in(response, zone, translation.get_language())
+
+    return middleware
+
+
+def user_language(get_response):
+    """A signed-in reader's pages speak their account's language, the one their emails are
+    written in (the navbar's selector saves it there). Placed after AuthenticationMiddleware:
+    it overrides what LocaleMiddleware read from the cookie or the browser."""
+    languages = dict(settings.LANGUAGES)
+
+    def middleware(request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language in languages:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return get_response(request)
 
     return middleware
 

@@ -43,6 +43,13 @@ FOCUS_FIELDS = (
 )
 
 
+class PathfinderCountryQuerySet(models.QuerySet):
+    def public(self):
+        """On the public pages (the map and each country's page): what the secretariat marked
+        public, unless the country withdrew."""
+        return self.filter(is_public=True).exclude(stage=Stage.WITHDRAWN)
+
+
 class PathfinderCountry(models.Model):
     country = CountryField(_("country"), unique=True)
     stage = models.CharField(
@@ -84,6 +91,8 @@ class PathfinderCountry(models.Model):
     stage_changed_at = models.DateTimeField(_("stage changed at"), default=timezone.now)
     history = HistoricalRecords()
 
+    objects = PathfinderCountryQuerySet.as_manager()
+
     class Meta:
         ordering = ["country"]
         verbose_name = _("pathfinder country")
@@ -99,6 +108,13 @@ class PathfinderCountry(models.Model):
 
     def get_absolute_url(self):
         return reverse("pathfinder_detail", args=[self.country.code])
+
+    def get_public_url(self):
+        return reverse("pathfinder_public_detail", args=[self.country.code])
+
+    @property
+    def is_on_hold(self) -> bool:
+        return self.stage == Stage.ON_HOLD
 
     @property
     def focus_areas(self) -> list[str]:

@@ -155,11 +155,7 @@ def interest_thanks(request):
 
 def public_overview(request):
     """What the secretariat marks public, and nothing else: country and stage."""
-    countries = list(
-        PathfinderCountry.objects.filter(is_public=True)
-        .exclude(stage__in=[Stage.WITHDRAWN])
-        .only("country", "stage")
-    )
+    countries = list(PathfinderCountry.objects.public().only("country", "stage"))
     countries.sort(key=lambda c: c.country.name)
     shapes = worldmap.shapes_for(c.country.code for c in countries)
     return render(
@@ -168,12 +164,33 @@ def public_overview(request):
         {
             "stages": _by_stage(countries),
             "count": len(countries),
+            "legend": worldmap.legend(countries),
             "view_box": worldmap.view_box(),
             "map": [
-                {"country": c, "path": shapes[c.country.code]}
+                {"country": c, "shape": shapes[c.country.code]}
                 for c in countries
                 if c.country.code in shapes
             ],
+        },
+    )
+
+
+def public_country(request, code):
+    """One country's public entry: its stage in the process, and nothing the overview does
+    not already show. A country not marked public is not found, whoever asks."""
+    country = get_object_or_404(
+        PathfinderCountry.objects.public().only("country", "stage"), country=code.upper()
+    )
+    shape = worldmap.shape(country.country.code)
+    steps = [stage for stage in Stage if stage not in (Stage.ON_HOLD, Stage.WITHDRAWN)]
+    return render(
+        request,
+        "pathfinders/public_country.html",
+        {
+            "country": country,
+            "shape": shape,
+            "view_box": shape.box.surroundings() if shape else None,
+            "steps": steps,
         },
     )
 

@@ -1,10 +1,70 @@
-"""The world map of the public page: country shapes from the npm package @svg-maps/world
-(CC BY 4.0), bundled under static/vendor/svg-maps-world. No tile server, no CDN."""
+"""The world map of the public pages: country shapes from the npm package @svg-maps/world
+(CC BY 4.0), bundled under static/vendor/svg-maps-world. No tile server, no CDN.
 
+A country too small to see at the map's scale (Fiji, Sri Lanka, Albania…) also gets a dot of
+a fixed size at the centre of its largest part, in its stage's colour."""
+
+import dataclasses
 import functools
 import json
+import re
+from collections import Counter
 
 from django.conf import settings
+
+from .models import Stage
+
+# Below this size (map units; the map is 1,010 wide) a country is a dot's worth of pixels on
+# a laptop and nothing on a phone.
+SMALL = 12
+# The map's colours, one per phase of the process (static/css/site.css): steps of viridis,
+# light to dark as a country advances, told apart with any colour vision and in greyscale.
+# On hold is grey and hatched.
+PHASES = (
+    (Stage.INTEREST,),
+    (Stage.FORMAL_REQUEST,),
+    (Stage.FOCAL_POINT, Stage.RC_ENGAGED),
+    (Stage.WORKSHOP_PLANNED,),
+    (Stage.WORKSHOP_HELD,),
+    (Stage.ROADMAP_ADOPTED, Stage.IMPLEMENTATION, Stage.PROGRESS_REVIEW),
+    (Stage.ON_HOLD,),
+)
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?")
+
+
+@dataclasses.dataclass(frozen=True)
+class Box:
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def size(self) -> float:
+        return max(self.right - self.left, self.bottom - self.top)
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.left + self.right) / 2, (self.top + self.bottom) / 2
+
+    def surroundings(self, *, ratio: float = 0.6, least: float = 60) -> str:
+        """An SVG viewBox centred on the box, with its neighbours around it: three times the
+        box, never less than `least` map units wide, `ratio` as high as wide."""
+        width = 3 * max(self.right - self.left, (self.bottom - self.top) / ratio, least / 3)
+        height = width * ratio
+        x, y = self.centre
+        return f"{x - width / 2:.1f} {y - height / 2:.1f} {width:.1f} {height:.1f}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    code: str
+    path: str
+    box: Box  # of the country's largest part (Fiji straddles the map's two edges)
+
+    @property
+    def is_small(self) -> bool:
+        return self.box.size < SMALL
 
 
 @functools.cache
@@ -17,7 +77,45 @@ def view_box() -> str:
     return _shapes()["viewBox"]
 
 
-def shapes_for(codes) -> dict[str, str]:
-    """ISO code → SVG path of each country on the map (those it has)."""
-    locations = _shapes()["locations"]
-    return {code: locations[code]["path"] for code in codes if code in locations}
+def _largest_part(path: str) -> Box:
+    """The package's paths are relative moves and lines only ("m x,y dx,dy … z"): each part
+    starts from where the previous one started."""
+    x = y = 0.0
+    best, best_area = None, -1.0
+    for part in path.split("z"):
+        numbers = [float(n) for n in _NUMBER.findall(part)]
+        points = []
+        for dx, dy in zip(numbers[::2], numbers[1::2], strict=False):
+            x, y = x + dx, y + dy
+            points.append((x, y))
+        if not points:
+            continue
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        box = Box(min(xs), min(ys), max(xs), max(ys))
+        area = (box.right - box.left) * (box.bottom - box.top)
+        if area > best_area:
+            best, best_area = box, area
+        x, y = points[0]
+    return best
+
+
+@functools.cache
+def shape(code: str) -> Shape | None:
+    location = _shapes()["locations"].get(code)
+    if location is None:
+        return None
+    return Shape(code, location["path"], _largest_part(location["path"]))
+
+
+def shapes_for(codes) -> dict[str, Shape]:
+    """ISO code → shape of each country on the map (those it has)."""
+    return {code: found for code in codes if (found := shape(code))}
+
+
+def legend(countries) -> list[tuple[str, list[str], int]]:
+    """Each colour on the map: its stage (for the swatch), the stages it stands for, and how
+    many of `countries` are at them. Only the colours the map shows: the public country page
+    lists the whole process."""
+    at = Counter(country.stage for country in countries)
+    phases = [(phase, sum(at[stage] for stage in phase)) for phase in PHASES]
+    return [(phase[0].value, [stage.label for stage in phase], n) for phase, n in phases if n]

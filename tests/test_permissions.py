@@ -69,11 +69,12 @@ BY_CHAIRS = (False, False, False, True, False, True)  # of the Supply Chain AG, 
 BY_CHAIR = (False, False, False, True, False, False)  # the Supply Chain AG's chair only
 BY_NOBODY = (False,) * 6
 BY_NON_MEMBERS = (False, True, True, False, False, False)  # signed in, in no group
+BY_EVERYONE = (True,) * 6
 
-# Not the site's own pages: the admin (its own permissions), the language switch, and
-# Django's public account pages (they have rows all the same).
+# Not the site's own pages: the admin (its own permissions), and Django's public account pages
+# (they have rows all the same).
 SKIPPED_NAMESPACES = {"admin"}
-SKIPPED_PREFIXES = ("i18n/",)
+SKIPPED_PREFIXES = ()
 PUBLIC_AUTH_VIEWS = {
     "login",
     "logout",
@@ -153,7 +154,22 @@ def cases(demo) -> list[Case]:
         get("interest_thanks", expect=PUBLIC),
         get("partner_form", expect=PUBLIC),
         get("partner_thanks", expect=PUBLIC),
-        get("pathfinder_public", expect=PUBLIC),
+        get("pathfinder_public", expect=PUBLIC, shows=[(madagascar.get_public_url(), BY_EVERYONE)]),
+        get(
+            "pathfinder_public_detail",
+            "MG",
+            expect=PUBLIC,
+            shows=[
+                ("Workshop held", BY_EVERYONE),
+                ("Ravo Rakoto", BY_NOBODY),  # the public facts only: the stage, no contact
+                ("office of the minister", BY_NOBODY),
+                (report.title, BY_NOBODY),
+            ],
+        ),
+        get("pathfinder_public_detail", hidden.country.code, expect=(404,) * 6),  # not public
+        get("pathfinder_public_detail", "ZZ", expect=(404,) * 6),
+        get("set_language", expect=(405,) * 6),  # POST only
+        post("set_language", expect=(302,) * 6, data={"language": "fr", "next": "/"}),
         get("unsubscribe", "forged", expect=(404,) * 6),
         post("unsubscribe", "forged", expect=(404,) * 6),
         get("unsubscribe", unsubscribe, expect=PUBLIC),  # the signed link is the key

@@ -171,6 +171,8 @@ def pages(first, staff):
         "events": reverse("event_list"),
         "pathfinders": reverse("pathfinder_list"),
         "pathfinder": reverse("pathfinder_detail", args=["AL"]),
+        "public map": reverse("pathfinder_public"),
+        "public country": reverse("pathfinder_public_detail", args=["AL"]),
         "action groups": reverse("action_group_list"),
         "action group": ActionGroup.objects.order_by("pk").first().get_absolute_url(),
     }
