@@ -120,7 +120,7 @@ def test_an_item_done_before_the_list_goes_out_sends_nothing(officer, ana):
     item = overdue_item(ana)
     with time_machine.travel(SIX_WEEKS_ON, tick=False):
         assert reminders_record(SIX_WEEKS_ON) == 1
-    services.action_item_set_status(action_item=item, status="done", by=ana.user)
+    services.action_item_set_status(action_item=item, status="done", by=ana.user, note="Sent")
     assert sweep_at(SIX_WEEKS_ON + datetime.timedelta(minutes=5)) == []
     assert Reminder.objects.get(kind="long_overdue").dropped_at is not None
 
