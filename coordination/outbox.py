@@ -72,7 +72,11 @@ def outbox_flush(now: datetime.datetime | None = None, *, limit: int = BATCH_SIZ
     counts = {"sent": 0, "retry": 0, "failed": 0, "lost": 0}
     while True:
         token = rows_claim(OutboundEmail.objects.all(), claimable(now), limit)
-        batch = list(OutboundEmail.objects.filter(claim_token=token, sent_at__isnull=True))
+        batch = list(
+            OutboundEmail.objects.filter(claim_token=token, sent_at__isnull=True).order_by(
+                "next_attempt_at", "pk"
+            )
+        )  # in the order they were recorded
         if not batch or not _batch_send(token, batch, counts):
             return counts
 

@@ -260,9 +260,9 @@ def reminders_claim(
         condition &= Q(recipient=recipient)
     token = rows_claim(Reminder.objects.all(), condition, limit)
     claimed = list(
-        Reminder.objects.filter(claim_token=token, sent_at__isnull=True).select_related(
-            "recipient__user"
-        )
+        Reminder.objects.filter(claim_token=token, sent_at__isnull=True)
+        .select_related("recipient__user")
+        .order_by("next_attempt_at", "pk")
     )
     return token, claimed
 
