@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.admin.widgets import AdminSplitDateTime, RelatedFieldWidgetWrapper
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Exists, OuterRef
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -116,6 +118,71 @@ class PublicSubmissionAdmin(ServiceActions, admin.ModelAdmin):
         )
 
 
+def name_date_and_time(widget: forms.SplitDateTimeWidget, label: str) -> None:
+    """Django ties a date-and-time field's label to neither of its two boxes: each is named
+    (“Created at: date”, “Created at: time”)."""
+    date_box, time_box = widget.widgets
+    date_box.attrs["aria-label"] = _("%(field)s: date") % {"field": capfirst(label)}
+    time_box.attrs["aria-label"] = _("%(field)s: time") % {"field": capfirst(label)}
+
+
+class NamedDateTimeBoxes:
+    """An admin whose model has date-and-time fields."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, forms.SplitDateTimeWidget):
+            name_date_and_time(formfield.widget, formfield.label)
+        return formfield
+
+
+class LabelledRowsFormSet(forms.BaseInlineFormSet):
+    """A table row's inputs have no <label> of their own: each is named after its column and
+    its row (“Status – Sam Okafor”), the delete box too, so a screen reader says what a
+    control changes."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = self.row_name(form, index)
+        for name, field in form.fields.items():
+            widget = field.widget
+            while isinstance(widget, RelatedFieldWidgetWrapper):
+                widget = widget.widget  # a copied wrapper's attrs are still the original's
+            if widget.is_hidden:
+                continue
+            column = _("Delete") if name == DELETION_FIELD_NAME else field.label
+            widget.attrs["aria-label"] = _("%(column)s – %(row)s") % {
+                "column": capfirst(column),
+                "row": row,
+            }
+
+    def row_name(self, form, index) -> str:
+        if form.instance.pk:
+            return Truncator(str(form.instance)).chars(60)
+        if index is None:  # the template the “Add another” button copies
+            return _("new row")
+        return _("new row %(number)d") % {"number": index - self.initial_form_count() + 1}
+
+
+class TableInline(admin.TabularInline):
+    """One line per record, named for screen readers. The links a select offers (change,
+    delete, view the chosen record) belong on the record's own page, not in every row; only
+    `addable_fields` keep “add another” (a person who came to the meeting, say)."""
+
+    formset = LabelledRowsFormSet
+    extra = 0
+    addable_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+            widget.can_add_related = widget.can_add_related and db_field.name in self.addable_fields
+        return formfield
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "acronym", "kind", "country"]
@@ -123,9 +190,8 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "acronym"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TableInline):
     model = Membership
-    extra = 0
     autocomplete_fields = ["person"]
 
 
@@ -256,10 +322,13 @@ class AgendaItemInline(admin.StackedInline):
     extra = 0
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(TableInline):
     model = Attendance
-    extra = 0
     autocomplete_fields = ["person", "organisation"]
+    addable_fields = ("person", "organisation")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "organisation")
 
 
 class OwnAgendaItemsMixin:
@@ -322,9 +391,8 @@ class ActionItemInline(OwnAgendaItemsMixin, admin.StackedInline):
     show_change_link = True
 
 
-class AnnexInline(OwnAgendaItemsMixin, admin.TabularInline):
+class AnnexInline(OwnAgendaItemsMixin, TableInline):
     model = Annex
-    extra = 0
 
 
 @admin.register(Meeting)
@@ -407,7 +475,7 @@ class ActionItemAddForm(forms.ModelForm):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(ServiceActions, SimpleHistoryAdmin):
+class ActionItemAdmin(NamedDateTimeBoxes, ServiceActions, SimpleHistoryAdmin):
     list_display = ["title", "meeting", "due_on", "trigger", "status", "status_changed_at"]
     list_filter = ["status", "meeting__group", "meeting"]
     search_fields = ["title", "details", "trigger"]
@@ -695,6 +763,7 @@ class ConsultationAddForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        name_date_and_time(self.fields["closes_at"].widget, self.fields["closes_at"].label)
         self.fields["version"].queryset = DocumentVersion.objects.filter(
             status__in=[DocumentVersion.Status.DRAFT, DocumentVersion.Status.SHARED]
         )
@@ -717,7 +786,7 @@ class ConsultationAddForm(forms.ModelForm):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ServiceActions, SimpleHistoryAdmin):
+class ConsultationAdmin(NamedDateTimeBoxes, ServiceActions, SimpleHistoryAdmin):
     list_display = ["__str__", "opens_at", "closes_at", "comments_private"]
     list_filter = ["audience"]
     list_select_related = ["version__document", "audience"]
