@@ -1,8 +1,15 @@
+from pathlib import Path
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.widgets import AdminSplitDateTime, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import (
+    AdminSplitDateTime,
+    AdminTextareaWidget,
+    RelatedFieldWidgetWrapper,
+)
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.template.response import TemplateResponse
@@ -317,9 +324,17 @@ class GroupAdmin(SimpleHistoryAdmin):
     inlines = [MembershipInline]
 
 
-class AgendaItemInline(admin.StackedInline):
+class AgendaItemInline(TableInline):
+    """The agenda in a few lines; each item's minutes are written on its own page."""
+
     model = AgendaItem
-    extra = 0
+    fields = ["order", "title", "minutes_start"]
+    readonly_fields = ["minutes_start"]
+    show_change_link = True
+
+    @admin.display(description=_("minutes"))
+    def minutes_start(self, item):
+        return Truncator(item.minutes).chars(50) or _("Not written yet")
 
 
 class AttendanceInline(TableInline):
@@ -365,49 +380,71 @@ class DecisionForm(forms.ModelForm):
         return version
 
 
-class DecisionInline(OwnAgendaItemsMixin, admin.StackedInline):
+class DecisionInline(OwnAgendaItemsMixin, TableInline):
     model = Decision
     form = DecisionForm
-    extra = 0
+    fields = ["order", "agenda_item", "text", "adopts_version"]
     autocomplete_fields = ["adopts_version"]
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 2})}}
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("adopts_version__document")
 
 
-class ActionItemInline(OwnAgendaItemsMixin, admin.StackedInline):
-    """New items start open; their status changes on the action item's own page (the service
-    records who and when)."""
+class ActionItemInline(OwnAgendaItemsMixin, TableInline):
+    """New items start open; their status changes on the action item's own page and by the
+    actions of the action items' list (the service records who and when). Owners and relative
+    deadlines are set there too."""
 
     model = ActionItem
-    extra = 0
-    fields = [
-        "order",
-        "title",
-        "agenda_item",
-        "due_on",
-        "due_days_after_trigger",
-        "trigger",
-        "status",
-    ]
+    fields = ["order", "title", "agenda_item", "due_on", "status"]
     readonly_fields = ["status"]
     show_change_link = True
 
 
 class AnnexInline(OwnAgendaItemsMixin, TableInline):
+    """Number, title and agenda item; the file or link is chosen on the annex's own page."""
+
     model = Annex
+    fields = ["number", "title", "agenda_item", "source"]
+    readonly_fields = ["source"]
+    show_change_link = True
+
+    @admin.display(description=_("file or link"))
+    def source(self, annex):
+        if annex.file:
+            return Truncator(Path(annex.file.name).name).chars(30)
+        return Truncator(annex.url).chars(30) or _("None yet")
 
 
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
+    """One page for the whole meeting, short enough to take in: agenda, attendance, decisions,
+    action points and annexes one line each, details on each record's own page."""
+
     list_display = ["__str__", "group", "dates", "city", "status"]
     list_filter = ["group", "status"]
     search_fields = ["city", "venue", "objective", "agenda_items__title"]
     list_select_related = ["group"]
     inlines = [AgendaItemInline, AttendanceInline, DecisionInline, ActionItemInline, AnnexInline]
-    fieldsets = (
-        (None, {"fields": ("group", "number", "status", "objective", "participants_note")}),
-        (_("Place"), {"fields": ("city", "venue", "country", "time_zone")}),
-        (_("Confirmed dates"), {"fields": ("starts_on", "ends_on")}),
-        (_("Tentative dates"), {"fields": ("window_starts_on", "window_ends_on", "dates_note")}),
-    )
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
+
+    def get_fieldsets(self, request, obj=None):
+        """Once the dates are confirmed, the tentative window is history: folded away."""
+        tentative = ["collapse"] if obj is not None and obj.starts_on else []
+        return (
+            (None, {"fields": ["group", ("number", "status"), "objective", "participants_note"]}),
+            (_("Place"), {"fields": ["city", "venue", "country", "time_zone"]}),
+            (_("Confirmed dates"), {"fields": [("starts_on", "ends_on")]}),
+            (
+                _("Tentative dates"),
+                {
+                    "classes": tentative,
+                    "fields": [("window_starts_on", "window_ends_on"), "dates_note"],
+                },
+            ),
+        )
 
     @admin.display(description=_("dates"))
     def dates(self, meeting):
@@ -425,6 +462,25 @@ class MeetingAdmin(SimpleHistoryAdmin):
                     consultations.version_adopt(
                         version=decision.adopts_version, decision=decision, by=request.user
                     )
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(SimpleHistoryAdmin):
+    """An agenda item's minutes, written after the meeting, on a page of their own."""
+
+    list_display = ["__str__", "meeting"]
+    list_filter = ["meeting__group", "meeting"]
+    search_fields = ["title", "minutes"]
+    list_select_related = ["meeting__group"]
+    fields = ["meeting", "order", "title", "minutes"]
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 20})}}
+
+    def get_readonly_fields(self, request, obj=None):
+        """An item stays in its meeting: its decisions and action points refer to it."""
+        return ["meeting"] if obj is not None else []
+
+    def view_on_site(self, item):
+        return item.meeting.get_absolute_url() + f"#{item.anchor}"
 
 
 class ActionItemStatusChangeInline(admin.TabularInline):
