@@ -11,9 +11,8 @@
         return label ? label.textContent.trim().replace(/:$/, "") : "";
     }
 
-    function nameBox(select) {
+    function nameBox(select, box) {
         const name = fieldName(select);
-        const box = select.nextElementSibling.querySelector(".select2-selection");
         box.removeAttribute("aria-labelledby");
         box.setAttribute("aria-label", name);
         const search = box.querySelector(".select2-search__field");
@@ -44,8 +43,9 @@
         for (const change of changes) {
             for (const node of change.addedNodes) {
                 const select = node.previousElementSibling;
-                if (node.classList?.contains("select2-container") && select?.matches("select")) {
-                    nameBox(select);
+                const box = node.querySelector?.(":scope > .selection > .select2-selection");
+                if (box && select?.matches("select")) {
+                    nameBox(select, box);
                 }
             }
         }

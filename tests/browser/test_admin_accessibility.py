@@ -88,3 +88,8 @@ def test_the_meeting_page_fits_a_laptop_screen(officer_page, live_server, demo):
     )
     expect(officer_page.get_by_role("combobox", name=f"Status – {row}")).to_have_value(row.status)
     expect(officer_page.get_by_role("checkbox", name=f"Delete – {row}")).not_to_be_checked()
+
+    officer_page.get_by_role("button", name="Add another Attendance").click()
+    expect(officer_page.get_by_role("combobox", name="Person – new row")).to_be_visible()
+    expect(officer_page.get_by_role("combobox", name="Status – new row")).to_have_value("present")
+    assert serious_violations(officer_page) == []
