@@ -23,6 +23,9 @@ def admin_pages(demo) -> list[str]:
         reverse("admin:coordination_meeting_changelist"),
         reverse("admin:coordination_meeting_change", args=[meeting.pk]),
         reverse("admin:coordination_meeting_add"),
+        # where the meeting page's “Change” links lead: minutes, an annex's file or link
+        reverse("admin:coordination_agendaitem_change", args=[meeting.agenda_items.first().pk]),
+        reverse("admin:coordination_annex_change", args=[meeting.annexes.first().pk]),
         reverse("admin:coordination_actionitem_changelist"),
         reverse("admin:coordination_actionitem_change", args=[item.pk]),
         reverse("admin:coordination_person_changelist"),
