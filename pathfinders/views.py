@@ -353,6 +353,7 @@ def board(request):
             ),
             "workshops": sorted(workshops.items()),
             "total": len(countries),
+            "waiting_count": InterestSubmission.objects.filter(status=SubmissionStatus.NEW).count(),
         },
     )
 
