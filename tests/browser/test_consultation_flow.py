@@ -27,6 +27,7 @@ SECRETARIAT = ("secretariat@example.org", "demo-secretariat-87")
 NOTE = "Pathfinder Country Guidance Note"
 
 
+@pytest.mark.flow
 def test_member_comments_on_a_phone_and_says_they_have_finished(walk, demo):
     flow = walk("1-member-comments")
     member = flow.person(width=390, height=844)
@@ -111,6 +112,7 @@ def closed_with_two_comments(demo):
     return {"consultation": consultation, "other": other}
 
 
+@pytest.mark.flow
 def test_secretariat_disposes_publishes_and_exports(walk, closed_with_two_comments, tmp_path):
     other = closed_with_two_comments["other"].full_name
     flow = walk("2-secretariat-disposes")
@@ -188,7 +190,9 @@ def test_secretariat_disposes_publishes_and_exports(walk, closed_with_two_commen
     member = flow.person(width=390, height=844)
     flow.log_in(member, *MEMBER, name="Maria Lopez")
     latest = member.get_by_role("region", name="Latest documents of my groups")
-    latest.get_by_role("listitem").filter(has_text="Version 2").get_by_role("link").click()
+    latest.get_by_role("listitem").filter(has_text="Version 2").get_by_role(
+        "link", name=NOTE
+    ).click()
     flow.step(member, "the version")
     member.get_by_role("link", name="Comments from the Global Coordinating Group").click()
     expect(member.get_by_role("region", name="Paragraph 3", exact=True)).to_contain_text(

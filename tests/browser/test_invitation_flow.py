@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.flow
 def test_a_new_person_is_invited_into_a_group_and_lands_on_a_dashboard_showing_it(
     walk, demo, delivered, settings, live_server
 ):

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.flow
 def test_interest_becomes_a_public_country_with_a_workshop(walk, demo, settings, delivered):
     settings.PUBLIC_FORM_MIN_SECONDS = 1
     flow = walk("3-pathfinder-interest")
