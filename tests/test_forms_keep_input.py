@@ -46,6 +46,7 @@ class Field:
     values: list[str] = field(default_factory=list)  # what the browser would send back
     invalid: bool = False
     described_by: list[str] = field(default_factory=list)
+    by_fieldset: bool = False  # a group of fields, described (and its error named) together
 
 
 class FormPage(HTMLParser):
@@ -64,15 +65,16 @@ class FormPage(HTMLParser):
         self.feed(page.split("<main", 1)[1].split("</main>", 1)[0])
 
     def _field(self, attrs: dict) -> Field:
-        described_by = attrs.get("aria-describedby")
-        if described_by is None:  # a group of boxes: its fieldset names the error
-            fieldsets = [a for tag, a in self._open if tag == "fieldset"]
-            described_by = fieldsets[-1].get("aria-describedby", "") if fieldsets else ""
+        described_by, by_fieldset = attrs.get("aria-describedby"), False
+        fieldsets = [a for tag, a in self._open if tag == "fieldset"]
+        if described_by is None and fieldsets:  # in a group: its fieldset names the error
+            described_by, by_fieldset = fieldsets[-1].get("aria-describedby", ""), True
         found = Field(
             attrs["name"],
             self._forms,
             invalid=attrs.get("aria-invalid") == "true",
-            described_by=described_by.split(),
+            described_by=(described_by or "").split(),
+            by_fieldset=by_fieldset,
         )
         self.fields.append(found)
         return found
@@ -143,8 +145,7 @@ def assert_kept_and_tied(refused: Refused):
     errors = [page.text(i) for f in candidates for i in f.described_by]
     assert tied, f"{refused.error!r} is not tied to {refused.field!r}: {errors}"
     form = tied[0].form
-    group = [f for f in candidates if f.form == form]
-    assert len(group) > 1 or tied[0].invalid, "the field is not marked aria-invalid"
+    assert tied[0].invalid or tied[0].by_fieldset, "the field is not marked aria-invalid"
     for name, typed in refused.kept.items():
         values = [v for f in page.fields if f.name == name and f.form == form for v in f.values]
         expected = typed if isinstance(typed, list) else [typed]
@@ -409,6 +410,22 @@ def an_invitation_to_an_address_already_taken(client, request):
         "already has this address",
         {**typed, "email": "member@example.org"},
     )
+
+
+@case(coordination.forms.PersonInviteForm)
+def an_invitation_into_no_group(client, request):
+    client.force_login(request.getfixturevalue("secretariat"))
+    gcg, ilo = request.getfixturevalue("gcg"), request.getfixturevalue("ilo")
+    typed = {
+        "full_name": "Ana Pérez",
+        "email": "ana@example.org",
+        "organisation": str(ilo.pk),
+        "position": "Programme officer",
+        "language": "fr",
+        f"group-{gcg.pk}": "",
+    }
+    response = client.post(reverse("person_invite"), typed)
+    return Refused(response, f"group-{gcg.pk}", "Choose a role in at least one group", typed)
 
 
 @case(coordination.forms.ActionItemStatusForm)
