@@ -12,7 +12,7 @@ UV_VERSION := 0.13.9
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock"
 
-.PHONY: install lock demo test test-clock lint migrations-check bench reminders clean
+.PHONY: install lock demo test test-clock lint migrations-check screenshots bench reminders clean
 
 # Installs exactly what the lock says (again whenever it changes); pip check fails when
 # pyproject.toml asks for a package the lock does not have yet.
@@ -64,6 +64,12 @@ test: lint migrations-check
 test-clock: install
 	TEST_CLOCK=00:30 $(TEST_ENV) $(BIN)/python -m pytest -m "not browser and not postgres" \
 		$(PYTEST_ARGS)
+
+# The four daily flows in Chromium, each step saved at 1280 and 390 px as
+# screenshots/<flow>/<NN>-<step>-<width>.png (ignored by git), for a reviewer to look through.
+screenshots: install
+	rm -rf screenshots
+	SCREENSHOTS=1 $(TEST_ENV) $(BIN)/python -m pytest -m flow -p no:randomly $(PYTEST_ARGS)
 
 # Benchmarks (not timed tests): the comment matrix of 10,000 comments; a reminder sweep over
 # 100,000 action items and 10,000 people.

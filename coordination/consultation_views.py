@@ -64,7 +64,7 @@ def version_new(request, pk):
                 if form.cleaned_data["share"]:
                     consultations.version_share(version=version, by=request.user)
             except consultations.ConsultationError as error:
-                form.add_error(None, str(error))
+                form.add_error(error.field, str(error))
             else:
                 messages.success(request, _("Version %(n)s published.") % {"n": version.number})
                 return redirect(version)

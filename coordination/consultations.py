@@ -88,12 +88,13 @@ def version_publish_check(*, document: Document, text: str, at=None) -> None:
     their window without telling them (close the consultation first)."""
     at = at or timezone.now()
     if not text.strip():
-        raise ConsultationError(_("The text of the new version is empty."))
+        raise ConsultationError(_("The text of the new version is empty."), field="text")
     last = document.versions.order_by("-number").first()
     if last and last.text.strip() == text.strip():
         raise ConsultationError(
             _("This text is the same as version %(number)s: nothing new to publish.")
-            % {"number": last.number}
+            % {"number": last.number},
+            field="text",
         )
     running = (
         Consultation.objects.filter(version__document=document, closes_at__gt=at)

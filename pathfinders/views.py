@@ -60,6 +60,12 @@ def pathfinder_list(request):
 
 @login_required
 def pathfinder_detail(request, code):
+    return _country_page(request, code)
+
+
+def _country_page(request, code, *, stage_form=None):
+    """The country as members see it, with the secretariat's stage form. A refused stage move
+    re-renders the page with the form as it was filled in and the error at its field (400)."""
     user = request.user
     require_member(user)
     report_visible = Exists(
@@ -80,7 +86,7 @@ def pathfinder_detail(request, code):
         country=code.upper(),
     )
     form = (
-        StageForm(initial={"stage": country.stage, "is_public": country.is_public})
+        stage_form or StageForm(initial={"stage": country.stage, "is_public": country.is_public})
         if user.is_secretariat
         else None
     )
@@ -103,6 +109,7 @@ def pathfinder_detail(request, code):
                 (w, w.report_annex if w.report_visible else None) for w in country.workshops.all()
             ],
         },
+        status=400 if stage_form else 200,
     )
 
 
@@ -113,8 +120,7 @@ def pathfinder_stage(request, code):
     country = get_object_or_404(PathfinderCountry, country=code.upper())
     form = StageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose one of the listed stages."))
-        return redirect(country)
+        return _country_page(request, code, stage_form=form)
     if form.cleaned_data["is_public"] != country.is_public:
         services.pathfinder_set_public(
             country=country, is_public=form.cleaned_data["is_public"], by=request.user
@@ -353,6 +359,7 @@ def board(request):
             ),
             "workshops": sorted(workshops.items()),
             "total": len(countries),
+            "waiting_count": InterestSubmission.objects.filter(status=SubmissionStatus.NEW).count(),
         },
     )
 

@@ -1,5 +1,9 @@
 import pytest
 
+from tests.browser.walk import Walk
+
+WALKS_KEY = pytest.StashKey[list]()
+
 
 @pytest.fixture
 def watch_csp():
@@ -17,3 +21,36 @@ def watch_csp():
 
     yield watch
     assert not violations, violations
+
+
+@pytest.fixture
+def walk(request, browser, live_server, watch_csp):
+    """walk("flow-name") starts a flow (tests/browser/walk.py); the summary of each, its clicks
+    and what axe found on each page, is printed at the end of the run."""
+    walks = []
+
+    def start(name: str) -> Walk:
+        walks.append(Walk(name, browser=browser, base_url=live_server.url, watch_csp=watch_csp))
+        return walks[-1]
+
+    yield start
+    request.config.stash.setdefault(WALKS_KEY, []).extend(walks)
+    if not getattr(request.node, "call_failed", False):
+        for each in walks:
+            each.end()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.call_failed = True
+    return report
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    walks = config.stash.get(WALKS_KEY, [])
+    if walks:
+        terminalreporter.section("flows")
+        for each in walks:
+            terminalreporter.write_line(each.summary())

@@ -5,16 +5,15 @@ screen in every language, the account menu included."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from coordination import consultations
 from coordination.models import Consultation, Document, Person
+from tests.browser.walk import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SERIOUS = {"serious", "critical"}
 WIDTHS = (1280, 390)
 
 
@@ -82,16 +81,6 @@ def secretariat_pages(demo) -> list[str]:
         reverse("pathfinder_board"),
         reverse("pathfinder_triage"),
         reverse("person_invite"),
-    ]
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["target"][0] for node in v["nodes"][:3])
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS
     ]
 
 

@@ -78,42 +78,6 @@ def test_secretariat_marks_an_action_item_done_and_the_member_sees_it(
     expect(member.get_by_text("Open → Done")).to_be_visible()
 
 
-def test_secretariat_invites_a_person_who_lands_on_a_dashboard_showing_their_group(
-    page: Page, live_server, demo, delivered, watch_csp
-):
-    officer = watch_csp(page)
-    log_in(officer, live_server, "secretariat@example.org", "demo-secretariat-87")
-    officer.get_by_role("link", name="Invite a person").click()
-    officer.get_by_label("Full name").fill("Ana Pérez")
-    officer.get_by_label("Email").fill("ana@example.org")
-    officer.get_by_label("Organisation").select_option(
-        label="International Labour Organization (ILO)"
-    )
-    officer.get_by_label("Global Coordinating Group").select_option(label="Member")
-    officer.get_by_role("button", name="Save and send invitation").click()
-    expect(officer.get_by_text("it goes out within a minute")).to_be_visible()
-    expect(officer.get_by_test_id("invitation")).to_contain_text("Invited on")
-
-    link = re.search(r"https?://\S+", delivered()[0].body).group(0)  # as the worker sends it
-    path = re.sub(r"^https?://[^/]+", "", link)
-    guest = watch_csp(page.context.browser.new_context().new_page())
-    guest.goto(live_server.url + path)
-    guest.get_by_label(re.compile(r"New password\W*$")).fill("my own passphrase 87")
-    guest.get_by_label("New password confirmation").fill("my own passphrase 87")
-    guest.get_by_role("button", name="Set password and continue").click()
-    expect(guest.get_by_role("heading", name="Welcome, Ana Pérez")).to_be_visible()
-    groups = guest.get_by_role("region", name="My groups", exact=True)
-    expect(groups).to_contain_text("Global Coordinating Group")
-    expect(groups).to_contain_text("Member")
-    expect(
-        guest.get_by_text("Provide feedback on the Pathfinder Country Guidance Note")
-    ).to_be_visible()
-
-    officer.get_by_role("link", name="People in the admin").click()
-    row = officer.get_by_role("row").filter(has_text="Ana Pérez")
-    expect(row.get_by_role("cell").filter(has_text="Accepted")).to_be_visible()
-
-
 def test_on_a_phone_the_action_items_come_first_and_the_filters_on_request(
     browser, live_server, demo, watch_csp
 ):
