@@ -375,6 +375,7 @@ def _manage_page(request, consultation, *, refused=None, form=None):
             "working": [r for r in responses if r["response"].state == ResponseState.WORKING],
             "has_closed": consultation.has_closed(timezone.now()),
             "publish_blocker": publish_blocker,
+            "is_open": consultation.is_open(timezone.now()),
         },
         status=400 if refused else 200,
     )
@@ -398,6 +399,23 @@ def comment_dispose(request, pk, comment_pk):
         return _manage_page(request, consultation, refused=comment.pk, form=form)
     messages.success(request, _("Disposition saved."))
     return redirect(consultation.get_absolute_url() + f"manage/#disposition-{comment.pk}")
+
+
+@login_required
+def consultation_close(request, pk):
+    """Ends the window now, after a confirmation page: members are told it closed, and the
+    dispositions can then be published."""
+    access.require_secretariat(request.user)
+    consultation = access.get_consultation_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            consultations.consultation_close(consultation=consultation, by=request.user)
+        except consultations.ConsultationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The consultation is closed."))
+        return redirect(consultation.get_absolute_url() + "manage/")
+    return render(request, "coordination/consultation_close.html", {"consultation": consultation})
 
 
 @login_required

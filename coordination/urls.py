@@ -52,6 +52,7 @@ urlpatterns = [
         name="no_comments_withdraw",
     ),
     path("consultations/<int:pk>/manage/", cv.consultation_manage, name="consultation_manage"),
+    path("consultations/<int:pk>/close/", cv.consultation_close, name="consultation_close"),
     path(
         "consultations/<int:pk>/publish-dispositions/",
         cv.dispositions_publish,

@@ -108,3 +108,29 @@ def test_the_admin_action_keeps_the_same_rule(client, secretariat, commented):
     consultation.refresh_from_db()
     assert not consultation.dispositions_published
     assert Comment.objects.get().disposition == ""
+
+
+def test_the_secretariat_closes_the_window_from_the_site_after_a_confirmation(
+    client, secretariat, gcg_member, commented
+):
+    consultation, _comment = commented
+    during = OPENS + datetime.timedelta(days=3)
+    client.force_login(gcg_member)
+    with time_machine.travel(during):
+        assert client.post(reverse("consultation_close", args=[consultation.pk])).status_code == 403
+    client.force_login(secretariat)
+    with time_machine.travel(during):
+        page = manage(client, consultation)
+        assert reverse("consultation_close", args=[consultation.pk]) in page
+        confirm = client.get(reverse("consultation_close", args=[consultation.pk]))
+        assert "Yes, close it now" in confirm.content.decode()
+        consultation.refresh_from_db()
+        assert consultation.closes_at == CLOSES  # a GET changes nothing
+        page = client.post(
+            reverse("consultation_close", args=[consultation.pk]), follow=True
+        ).content.decode()
+    assert "The consultation is closed." in page
+    assert "Close the consultation now" not in page
+    consultation.refresh_from_db()
+    assert consultation.closes_at < CLOSES
+    assert consultation.history.filter(history_user=secretariat, closes_at__lt=CLOSES).exists()

@@ -303,6 +303,8 @@ def cases(demo) -> list[Case]:
             expect=SECRETARIAT_POST,
             data={f"c{own_comment.pk}-disposition": "accepted", f"c{own_comment.pk}-reply": "Yes"},
         ),
+        get("consultation_close", consultation.pk, expect=SECRETARIAT),
+        post("consultation_close", consultation.pk, expect=SECRETARIAT_POST),
         get("dispositions_publish", consultation.pk, expect=POST_ONLY),
         post(
             "dispositions_publish",
