@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from coordination.history import save_with_history
 from coordination.models import Organisation, SubmissionStatus, User
-from coordination.public_forms import TriageError, public_submission_save, submission_triage
-from coordination.services import public_submission_notify
+from coordination.public_forms import TriageError, submission_triage
+from coordination.services import public_submission_receive
 
 from .models import ActionGroup, Activity, PartnerApplication
 
@@ -81,20 +81,19 @@ def _work_plan_updated(action_group_id: int, *, by: User | None, at=None) -> Non
 
 
 def partner_apply(*, form, ip_address: str | None) -> tuple[PartnerApplication, bool]:
-    """Stores the application (once per form; spam too, marked), then confirms and tells
-    (both emails recorded in the outbox with it, sent after the commit)."""
-    with transaction.atomic():  # the record and its emails, or neither
-        application, created = public_submission_save(form=form, ip_address=ip_address)
-        if created and application.status != SubmissionStatus.SPAM:
-            public_submission_notify(
-                submission=application,
-                confirmation_template="actiongroups/email/partner_confirmation",
-                subject=_("We received your application to join Alliance 8.7 as a partner"),
-                secretariat_subject=_("New partner application: %(name)s")
-                % {"name": application.organisation_name},
-                triage_path="/admin/actiongroups/partnerapplication/?status__exact=new",
-            )
-    return application, created
+    """Stores the application, then confirms and tells (coordination's
+    public_submission_receive)."""
+    return public_submission_receive(form=form, ip_address=ip_address, notice=_partner_notice)
+
+
+def _partner_notice(application: PartnerApplication) -> dict:
+    return {
+        "confirmation_template": "actiongroups/email/partner_confirmation",
+        "subject": _("We received your application to join Alliance 8.7 as a partner"),
+        "secretariat_subject": _("New partner application: %(name)s")
+        % {"name": application.organisation_name},
+        "triage_path": "/admin/actiongroups/partnerapplication/?status__exact=new",
+    }
 
 
 def partner_accept(*, application: PartnerApplication, by) -> Organisation:

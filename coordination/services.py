@@ -21,9 +21,11 @@ from .models import (
     Membership,
     Organisation,
     Person,
+    SubmissionStatus,
     User,
 )
 from .outbox import email_queue
+from .public_forms import public_submission_save
 from .selectors import secretariat_users
 
 
@@ -231,6 +233,18 @@ def person_invite(
             language=user.language,
         )
     return user
+
+
+def public_submission_receive(*, form, ip_address: str | None, notice):
+    """Stores what a public form received (once per form; spam too, marked) and, for a new
+    one that is not spam, the sender's confirmation and the secretariat's notice with it: the
+    record and its emails, or neither. `notice(submission)` gives the emails' particulars
+    (public_submission_notify's other arguments). Returns (submission, created)."""
+    with transaction.atomic():
+        submission, created = public_submission_save(form=form, ip_address=ip_address)
+        if created and submission.status != SubmissionStatus.SPAM:
+            public_submission_notify(submission=submission, **notice(submission))
+    return submission, created
 
 
 def public_submission_notify(

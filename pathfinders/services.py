@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from coordination.history import save_with_history
 from coordination.models import SubmissionStatus
-from coordination.public_forms import TriageError, public_submission_save, submission_triage
-from coordination.services import public_submission_notify
+from coordination.public_forms import TriageError, submission_triage
+from coordination.services import public_submission_receive
 
 from .models import (
     FOCUS_FIELDS,
@@ -112,20 +112,18 @@ def pathfinder_set_public(
 
 
 def interest_submit(*, form, ip_address: str | None) -> tuple[InterestSubmission, bool]:
-    """Stores a submission (once per form; spam too, marked), then confirms and tells
-    (both emails recorded in the outbox with it, sent after the commit)."""
-    with transaction.atomic():  # the record and its emails, or neither
-        submission, created = public_submission_save(form=form, ip_address=ip_address)
-        if created and submission.status != SubmissionStatus.SPAM:
-            public_submission_notify(
-                submission=submission,
-                confirmation_template="pathfinders/email/interest_confirmation",
-                subject=_("We received your request to join Alliance 8.7 as a pathfinder country"),
-                secretariat_subject=_("New pathfinder interest: %(country)s")
-                % {"country": submission.country.name},
-                triage_path=reverse("pathfinder_triage"),
-            )
-    return submission, created
+    """Stores a submission, then confirms and tells (coordination's public_submission_receive)."""
+    return public_submission_receive(form=form, ip_address=ip_address, notice=_interest_notice)
+
+
+def _interest_notice(submission: InterestSubmission) -> dict:
+    return {
+        "confirmation_template": "pathfinders/email/interest_confirmation",
+        "subject": _("We received your request to join Alliance 8.7 as a pathfinder country"),
+        "secretariat_subject": _("New pathfinder interest: %(country)s")
+        % {"country": submission.country.name},
+        "triage_path": reverse("pathfinder_triage"),
+    }
 
 
 def submission_accept(*, submission: InterestSubmission, by) -> PathfinderCountry:
