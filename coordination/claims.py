@@ -1,5 +1,5 @@
-"""Claims: how a row that stands for an email (a Reminder, an OutboundEmail) is sent once,
-whichever process sends it.
+"""Claims: how a row that stands for an email (models.ClaimedDelivery: a Reminder, an
+OutboundEmail) is sent once, whichever process sends it.
 
 A sender claims a batch of due rows with a token and the current time (row locks where the
 database has them, and a conditional update everywhere), renews the claim just before each

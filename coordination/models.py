@@ -1518,7 +1518,24 @@ class Event(models.Model):
         return ", ".join(p for p in (self.city, self.country.name if self.country else "") if p)
 
 
-class Reminder(models.Model):
+class ClaimedDelivery(models.Model):
+    """What coordination.claims needs of a row that stands for an email: when to try next,
+    who holds it (a claim, renewed before sending), and what became of it. Reminders and the
+    outbox's emails are sent by the same claims."""
+
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Reminder(ClaimedDelivery):
     """One notification, sent exactly once.
 
     The unique key (kind, object, recipient, milestone) means a notification is recorded once,
@@ -1534,10 +1551,6 @@ class Reminder(models.Model):
     )
     milestone = models.CharField(_("milestone"), max_length=40)
     due_at = models.DateTimeField(_("due at"), default=timezone.now)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
-    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
-    claim_token = models.UUIDField(null=True, blank=True, editable=False)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     failed_at = models.DateTimeField(
         _("given up at"), null=True, blank=True, help_text=_("Bounced, or no usable address.")
     )
@@ -1547,8 +1560,6 @@ class Reminder(models.Model):
         blank=True,
         help_text=_("Not sent: no longer true when its turn came, or its object was deleted."),
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("reminder")
@@ -1572,7 +1583,7 @@ class Reminder(models.Model):
         return f"{self.kind} {self.milestone} → {self.recipient}"
 
 
-class OutboundEmail(models.Model):
+class OutboundEmail(ClaimedDelivery):
     """An email that is not a reminder (a confirmation, a staff notice, an invitation, a
     password reset, an error report), kept from the transaction that caused it until it is sent.
 
@@ -1586,15 +1597,9 @@ class OutboundEmail(models.Model):
     text = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
-    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
-    claim_token = models.UUIDField(null=True, blank=True, editable=False)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     failed_at = models.DateTimeField(
         _("given up at"), null=True, blank=True, help_text=_("Refused, or failed too often.")
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("outgoing email")
