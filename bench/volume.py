@@ -10,7 +10,8 @@ meetings, 100,000 action items owned by the GCG (one in eight still open), 500 c
 open Guidance Note consultation and 9,500 on the Terms of Reference, 200 pathfinder countries,
 400 organisations, 30 groups, 1,000 document versions and 2,000 public submissions. Rows are
 bulk-created (no history, no mail) from a seeded random generator, so two runs give the same
-rows.
+rows. Two accounts that sign in with DEBUG off (ACCOUNTS) stand in for the demo's member and
+secretariat officer.
 """
 
 import datetime
@@ -34,6 +35,12 @@ DOCUMENT_VERSIONS = 1_000
 VERSIONS_PER_DOCUMENT = 10
 SUBMISSIONS = 2_000
 BATCH = 2_000
+# The benchmark signs in as these (the demo's own accounts never sign in with DEBUG off, as in
+# production): a GCG member, and a secretariat officer with the admin.
+ACCOUNTS = {
+    "member": ("bench-member@example.org", "bench-member-87"),
+    "secretariat": ("bench-secretariat@example.org", "bench-secretariat-87"),
+}
 
 
 def grow(*, seed: int = SEED, stdout=sys.stdout) -> dict[str, int]:
@@ -44,6 +51,7 @@ def grow(*, seed: int = SEED, stdout=sys.stdout) -> dict[str, int]:
     started = time.perf_counter()
     with transaction.atomic():
         added = {}
+        _accounts(added)
         orgs = _organisations(rng, added)
         groups, gcg = _groups(added)
         people = _gcg_people(rng, gcg, orgs, added)
@@ -66,6 +74,32 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def _accounts(added):
+    """Accounts like the demo's member and secretariat officer, that sign in with DEBUG off."""
+    from coordination.demo import DEMO_EMAIL_DOMAIN
+    from coordination.models import Membership, Person, User
+
+    for role, (email, password) in ACCOUNTS.items():
+        demo = Person.objects.get(email=f"{role}@{DEMO_EMAIL_DOMAIN}")
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            first_name=demo.user.first_name,
+            last_name=demo.user.last_name,
+            is_staff=demo.user.is_staff,
+            is_superuser=demo.user.is_superuser,
+        )
+        user.groups.set(demo.user.groups.all())
+        person = Person.objects.create(
+            full_name=demo.full_name, email=email, organisation=demo.organisation, user=user
+        )
+        Membership.objects.bulk_create(
+            Membership(person=person, group_id=m.group_id, role=m.role, constituency=m.constituency)
+            for m in demo.memberships.all()
+        )
+    added["accounts"] = len(ACCOUNTS)
 
 
 def _organisations(rng, added):
