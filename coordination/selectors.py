@@ -9,6 +9,9 @@ neither).
 """
 
 import dataclasses
+import datetime
+import functools
+import operator
 from collections import defaultdict
 
 from django.contrib.auth.models import Permission
@@ -112,27 +115,61 @@ def is_chair(user, group: Group) -> bool:
 
 def action_items_owned_by(items, user):
     """The items of `items` that `user` owns."""
-    return items.filter(
-        _names_as_owner(user)
-        | Exists(ActionItem.owner_groups.through.objects.filter(
-            actionitem_id=OuterRef("pk"), group_id__in=user_group_ids(user)
-        ))
-    )  # fmt: skip
+    return items.filter(action_item_owned_condition(user))
 
 
-def _names_as_owner(user) -> Q:
-    """The item names the user, or the user's organisation, among its owners."""
-    person = Person.objects.filter(user_id=user.pk)
-    return Exists(
-        ActionItem.owner_people.through.objects.filter(
-            actionitem_id=OuterRef("pk"), person__user_id=user.pk
+def action_item_owned_condition(user) -> Q:
+    """The same rule as a condition on the item's row, to combine with others (visibility)."""
+    return functools.reduce(operator.or_, _owning_conditions(user), Q(pk__in=[]))
+
+
+def action_items_owned_first_due(items, user, *, limit: int) -> list[ActionItem]:
+    """The first `limit` items of `items` that `user` owns, soonest due first, undated last.
+
+    Two queries, each stopping at `limit`: the items that name the user or their organisation,
+    read from their few ids, and their groups' items, read by walking the open items by due
+    date (the index action_item_open_due). Joined by OR in one query, PostgreSQL reads all the
+    100,000 items a group owns before it can sort them (0.8 s against 2 ms)."""
+    first = set()
+    for condition in _owning_conditions(user):
+        # only the keys: SQLite joins what select_related asks for before it sorts
+        first.update(
+            items.filter(condition)
+            .order_by(*ActionItem.DUE_ORDER)
+            .values_list("due_on", "pk")[:limit]
         )
-    ) | Exists(
-        ActionItem.owner_organisations.through.objects.filter(
-            actionitem_id=OuterRef("pk"),
-            organisation_id__in=person.exclude(organisation=None).values("organisation_id"),
-        )
+    keys = sorted(first, key=lambda key: (key[0] is None, key[0] or datetime.date.min, key[1]))
+    return sorted(
+        items.filter(pk__in=[pk for _due_on, pk in keys[:limit]]), key=ActionItem.due_order_key
     )
+
+
+def _owning_conditions(user) -> list[Q]:
+    """The ways of owning an item, for this user: it names them or their organisation; or one
+    of their groups (only the ways the user has)."""
+    ownership = user.ownership if user.is_authenticated else None
+    if ownership is None or ownership.person_id is None:
+        return []
+    conditions = [_naming_condition(ownership)]
+    if ownership.group_ids:
+        conditions.append(
+            Q(Exists(ActionItem.owner_groups.through.objects.filter(
+                actionitem_id=OuterRef("pk"), group_id__in=ownership.group_ids
+            )))
+        )  # fmt: skip
+    return conditions
+
+
+def _naming_condition(ownership) -> Q:
+    """The item names the user, or the user's organisation, among its owners: a few items each,
+    so the databases start from their ids."""
+    people = ActionItem.owner_people.through.objects.filter(person_id=ownership.person_id)
+    if ownership.organisation_id is None:
+        return Q(pk__in=people.values("actionitem_id"))
+    organisation = ActionItem.owner_organisations.through.objects.filter(
+        organisation_id=ownership.organisation_id
+    )
+    return Q(pk__in=people.values("actionitem_id").union(organisation.values("actionitem_id")))
 
 
 def action_item_owners(item_ids) -> dict[int, set[int]]:
@@ -168,11 +205,13 @@ def action_items_status_changeable_by(items, user):
         return items.none()
     if user.is_secretariat:
         return items
+    if user.ownership.person_id is None:
+        return items.none()
     chaired = Membership.objects.filter(
-        person__user_id=user.pk, role__in=STATUS_CHANGING_ROLES
+        person_id=user.ownership.person_id, role__in=STATUS_CHANGING_ROLES
     ).values("group_id")
     return items.filter(
-        _names_as_owner(user)
+        _naming_condition(user.ownership)
         | Exists(
             ActionItem.owner_groups.through.objects.filter(
                 actionitem_id=OuterRef("pk"), group_id__in=chaired

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -45,13 +45,12 @@ def home(request):
 @login_required
 def dashboard(request):
     user, today = request.user, _today()
-    my_items = (
-        ActionItem.objects.open()
-        .owned_by(user)
-        .select_related("meeting__group", "trigger_document")
-        .prefetch_related(*_OWNERS)
-        .order_by(F("due_on").asc(nulls_last=True), "pk")[:20]
+    my_items = selectors.action_items_owned_first_due(
+        ActionItem.objects.open().select_related("meeting__group", "trigger_document"),
+        user,
+        limit=20,
     )
+    prefetch_related_objects(my_items, *_OWNERS)
     all_overdue = None
     if user.is_secretariat:
         all_overdue = (
