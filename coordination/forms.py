@@ -3,6 +3,7 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -38,11 +39,20 @@ class ActionItemFilterForm(forms.Form):
         empty_label=_("Any meeting"),
     )
 
+    MEETING_CHOICES = 40
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         groups = Group.objects.all() if user.is_secretariat else Group.objects.of_user(user)
         self.fields["group"].queryset = groups
-        self.fields["meeting"].queryset = Meeting.objects.visible_to(user).select_related("group")
+        # The latest meetings only: after ten years, 200 options would cost the page more than
+        # its 50 items (an older meeting's page lists its action items).
+        latest = Meeting.objects.visible_to(user).order_by(
+            F("starts_on").desc(nulls_first=True), "-pk"
+        )[: self.MEETING_CHOICES]
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            pk__in=latest.values("pk")
+        ).select_related("group")
 
     def active_count(self) -> int:
         """How many filters narrow the list (the toggle on a phone says so)."""

@@ -220,3 +220,22 @@ def test_undated_items_come_after_dated_ones(client, demo):
     for url in (reverse("action_item_list"), reverse("dashboard")):
         page = client.get(url).content.decode()
         assert page.index("Later task") < page.index("Undated task"), url
+
+
+def test_the_meeting_filter_offers_the_latest_meetings(client, demo):
+    """After years of meetings the filter lists the latest 40, not hundreds of options."""
+    gcg = demo["meeting"].group
+    start = datetime.date(2020, 1, 15)
+    meetings = [
+        factories.MeetingFactory(
+            group=gcg,
+            number=100 + n,
+            starts_on=start.replace(year=2020 + n // 12, month=n % 12 + 1),
+        )
+        for n in range(45)
+    ]
+    client.force_login(demo["member"])
+    page = client.get(reverse("action_item_list")).content.decode()
+    assert page.count("<option") < 60
+    assert f'value="{meetings[-1].pk}"' in page
+    assert f'value="{meetings[0].pk}"' not in page
