@@ -24,10 +24,12 @@ from .models import (
     Meeting,
     Membership,
 )
+from .pagination import CappedPaginator
 from .password_resets import ResetLimit, password_reset_throttle
 from .services import ActionItemError, action_item_set_status, action_item_status_check
 
 PAGE_SIZE = 50
+LIST_CAP = 1000  # the action item list counts this far (coordination/pagination.py)
 
 _OWNERS = ("owner_people", "owner_organisations", "owner_groups")
 
@@ -180,7 +182,7 @@ def action_item_list(request):
         .prefetch_related(*_OWNERS)
         .order_by("status", F("due_on").asc(nulls_last=True), "pk")
     )
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(items, PAGE_SIZE, cap=LIST_CAP).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -239,3 +239,23 @@ def test_the_meeting_filter_offers_the_latest_meetings(client, demo):
     assert page.count("<option") < 60
     assert f'value="{meetings[-1].pk}"' in page
     assert f'value="{meetings[0].pk}"' not in page
+
+
+def test_a_long_list_counts_to_its_cap_and_says_how_to_find_the_rest(client, demo, monkeypatch):
+    """Counting 12,000 open items on every page costs more than the page: the list counts up to
+    its cap ("page 1 of 2+") and its last page says to narrow the filters."""
+    from coordination import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "LIST_CAP", 4)
+    for n in range(6):
+        factories.ActionItemFactory(meeting=demo["meeting"], title=f"Follow-up {n}")
+    client.force_login(demo["member"])
+    first = client.get(reverse("action_item_list")).content.decode()
+    assert "Page 1 of 2+" in first
+    assert "narrow the filters" not in first
+    last = client.get(reverse("action_item_list") + "?page=2").content.decode()
+    assert "Page 2 of 2+" in last
+    assert "Only the first 4 are listed: narrow the filters to find the others." in last
+    everything = client.get(reverse("action_item_list") + "?status=done").content.decode()
+    assert "+</span>" not in everything
