@@ -94,6 +94,23 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The shared cache: Redis in production (redis://127.0.0.1:6379/1); by default each process's
+# own memory, so `make demo` needs nothing.
+CACHES = {
+    "default": env.cache_url_config(env("CACHE_URL", default="") or "locmemcache://"),
+    # Rendered Markdown, keyed by the hash of its text (coordination.text.render_markdown): an
+    # entry never goes stale, so each process keeps its own and never waits on the network.
+    "markdown": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "markdown",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 5000},  # the least recently used go first
+    },
+}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that is away makes the cache fail within a second, never hang a page.
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
+
 AUTH_USER_MODEL = "coordination.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"

@@ -1,6 +1,11 @@
 """Text helpers shared by every app: Roman numerals, ordinals, safe Markdown, header values."""
 
+import hashlib
+from importlib.metadata import version
+
+import markdown_it
 import nh3
+from django.core.cache import caches
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
@@ -51,21 +56,55 @@ _ALLOWED_TAGS = {
 }  # fmt: skip
 
 
+_SANITISER = {
+    "tags": _ALLOWED_TAGS,
+    "attributes": {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+    "url_schemes": {"http", "https", "mailto"},
+    "link_rel": "noopener noreferrer",
+}
+
+
 def sanitise_html(html: str) -> SafeString:
     """Only plain formatting survives: no scripts, no event handlers, no javascript: links."""
-    clean = nh3.clean(
-        html,
-        tags=_ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
-    return mark_safe(clean)  # noqa: S308  (sanitised by nh3 just above)
+    return mark_safe(nh3.clean(html, **_SANITISER))  # noqa: S308  (sanitised by nh3)
+
+
+# Bump when render_markdown's own code changes what it makes. The libraries' versions and the
+# sanitiser's rules are part of the key too: an upgrade or a tightened rule renders every text
+# anew, never serves HTML made under the old rules.
+MARKDOWN_RENDERER_VERSION = 1
+_RENDERER = hashlib.sha256(
+    repr(
+        (
+            MARKDOWN_RENDERER_VERSION,
+            markdown_it.__version__,
+            version("nh3"),
+            sorted(_ALLOWED_TAGS),
+            sorted((tag, sorted(names)) for tag, names in _SANITISER["attributes"].items()),
+            sorted(_SANITISER["url_schemes"]),
+            _SANITISER["link_rel"],
+        )
+    ).encode()
+).hexdigest()[:16]
 
 
 def render_markdown(text: str) -> SafeString:
-    """Markdown written by people becomes HTML; nh3 is the second line of defence."""
-    return sanitise_html(_markdown.render(text or ""))
+    """Markdown written by people becomes HTML; nh3 is the second line of defence.
+
+    Each text is rendered once per process: the cache key is the hash of the text itself (and of
+    the renderer), so an edited text is a new key and shows at once, and an entry never goes
+    stale. That is also why the "markdown" cache is each process's own memory (settings.CACHES):
+    nothing to keep in step between processes, and no round trip to Redis (which costs as much as
+    rendering a short text)."""
+    if not text:
+        return SafeString("")
+    key = "md:" + _RENDERER + ":" + hashlib.sha256(text.encode()).hexdigest()
+    cache = caches["markdown"]
+    html = cache.get(key)
+    if html is None:
+        html = str(sanitise_html(_markdown.render(text)))
+        cache.set(key, html)
+    return mark_safe(html)  # noqa: S308  (sanitised before it was stored)
 
 
 def one_line(text: str) -> str:

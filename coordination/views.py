@@ -120,8 +120,12 @@ def group_meetings(request, slug):
 @login_required
 def meeting_detail(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk)
-    agenda_items = list(meeting.agenda_items.all())
-    attendances = meeting.attendances.select_related("person__organisation", "organisation")
+    # One meeting's rows, ordered within it: the models' default ordering starts with the
+    # meeting's own (its group's kind and name, its number), two joins for nothing here.
+    agenda_items = list(meeting.agenda_items.order_by("order"))
+    attendances = meeting.attendances.select_related(
+        "person__organisation", "organisation"
+    ).order_by("organisation__name", "person__full_name")
     decisions = meeting.decisions.select_related(
         "agenda_item", "adopts_version__document"
     ).order_by("agenda_item__order", "order", "pk")
@@ -134,7 +138,9 @@ def meeting_detail(request, pk):
         m.number: m
         for m in Meeting.objects.filter(
             group=meeting.group, number__in=[meeting.number - 1, meeting.number + 1]
-        ).select_related("group")
+        )
+        .select_related("group")
+        .order_by()
     }
     return render(
         request,
@@ -147,7 +153,7 @@ def meeting_detail(request, pk):
             "apologies": [a for a in attendances if a.status == Attendance.Status.APOLOGIES],
             "decisions": decisions,
             "action_items": action_items,
-            "annexes": meeting.annexes.all(),
+            "annexes": meeting.annexes.order_by("number"),
             "events": meeting.events.all(),
             "previous": siblings.get(meeting.number - 1),
             "next": siblings.get(meeting.number + 1),

@@ -88,6 +88,15 @@ def _nothing_stays_activated():
 
 
 @pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: what one test cached is never another's."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_and_media(settings, tmp_path):
     """No collectstatic manifest in tests, and uploads go to a throw-away folder."""
     settings.STORAGES = {

@@ -1,7 +1,12 @@
 """The meeting page is the report of the 3rd GCG meeting, in the shape of the seed."""
 
+from unittest import mock
+
 import pytest
 from django.urls import reverse
+
+from coordination import text
+from tests.admin_pages import change_page_data
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +51,59 @@ def test_minutes_are_rendered_as_markdown_without_raw_html(client, demo):
     assert "<strong>bold</strong>" in page
     assert '<script>alert("x")</script>' not in page
     assert "&lt;script&gt;" in page
+
+
+def test_an_edit_to_the_minutes_in_the_admin_shows_at_once(client, demo):
+    """Rendered Markdown is cached under the hash of its text: the page read after an edit shows
+    the new text, never the cached rendering of the old one (the same item, the same length)."""
+    meeting, item = demo["meeting"], demo["meeting"].agenda_items.get(order=1)
+    item.minutes = item.minutes.strip()  # as the admin's form saves it
+    item.save()
+    client.force_login(demo["member"])
+    assert "has made great progress" in client.get(meeting.get_absolute_url()).content.decode()
+
+    client.force_login(demo["secretariat"])
+    url = reverse("admin:coordination_agendaitem_change", args=[item.pk])
+    minutes = item.minutes.replace("has made great progress", "has made solid progress")
+    assert client.post(url, change_page_data(client.get(url), minutes=minutes)).status_code == 302
+    item.refresh_from_db()
+    assert item.minutes == minutes
+
+    client.force_login(demo["member"])
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "has made solid progress" in page
+    assert "has made great progress" not in page
+
+
+def report(page: bytes) -> bytes:
+    """The report itself, without the navbar (whose forms carry a new CSRF token each time)."""
+    return page[page.index(b"<article") : page.index(b"</article>")]
+
+
+def test_the_report_renders_its_markdown_once(client, demo):
+    """The objective and each item's minutes are rendered on the first reading only."""
+    client.force_login(demo["member"])
+    url = demo["meeting"].get_absolute_url()
+    with mock.patch.object(text._markdown, "render", wraps=text._markdown.render) as render:
+        first = client.get(url).content
+        assert render.call_count == 1 + demo["meeting"].agenda_items.count()
+        render.reset_mock()
+        again = client.get(url).content
+        assert render.call_count == 0
+    assert report(again) == report(first)
+
+
+@pytest.mark.parametrize(("role", "queries"), [("member", 16), ("secretariat", 13)])
+def test_the_report_takes_a_fixed_number_of_queries(
+    client, demo, role, queries, django_assert_num_queries
+):
+    """Session, user, the user's permissions (two; none for the demo's officer, a superuser),
+    whether they belong to a group (the navbar asks; not the secretariat), the meeting, its
+    agenda, the previous and next meetings, attendance, decisions, action points and their
+    owners (three), events, annexes."""
+    client.force_login(demo[role])
+    with django_assert_num_queries(queries):
+        assert client.get(demo["meeting"].get_absolute_url()).status_code == 200
 
 
 def test_previous_and_next_meetings_link_to_each_other(client, demo):

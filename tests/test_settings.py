@@ -118,6 +118,48 @@ def test_redis_broker_is_reachable():
         pytest.skip("Redis is not running here (runs in CI)")
 
 
+def test_the_cache_is_redis_when_cache_url_says_so(tmp_path):
+    """Production and docker compose share one Redis cache (with timeouts: a Redis that is
+    away never hangs a page); without CACHE_URL each process keeps its own, as `make demo` does.
+    Rendered Markdown is each process's own in both cases."""
+    code = (
+        "from django.conf import settings; "
+        "print([(c['BACKEND'].rsplit('.', 1)[-1], c['LOCATION'], c.get('OPTIONS', {})) "
+        "for c in settings.CACHES.values()])"
+    )
+    markdown = ("LocMemCache", "markdown", {"MAX_ENTRIES": 5000})
+    for cache_url, default in [
+        ("", ("LocMemCache", "", {})),
+        (
+            "redis://127.0.0.1:6379/1",
+            (
+                "RedisCache",
+                "redis://127.0.0.1:6379/1",
+                {"socket_connect_timeout": 1, "socket_timeout": 1},
+            ),
+        ),
+    ]:
+        env = {**PRODUCTION, "CACHE_URL": cache_url}
+        result = manage("shell", "--verbosity", "0", "-c", code, env=env, tmp_path=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == str([default, markdown])
+
+
+def test_the_redis_cache_named_by_cache_url_is_used(tmp_path):
+    """With CACHE_URL set, what one process caches another reads (from Redis)."""
+    env = {**PRODUCTION, "CACHE_URL": "redis://127.0.0.1:6379/15"}
+    write = "from django.core.cache import cache; cache.set('alliance87-test', 'kept', 30)"
+    read = "from django.core.cache import cache; print(cache.get('alliance87-test'))"
+    result = manage("shell", "--verbosity", "0", "-c", write, env=env, tmp_path=tmp_path)
+    if "ConnectionError" in result.stderr:
+        if IN_CI:
+            pytest.fail("Redis is not reachable at 127.0.0.1:6379 (see .ci/run)")
+        pytest.skip("Redis is not running here (runs in CI)")
+    assert result.returncode == 0, result.stderr
+    result = manage("shell", "--verbosity", "0", "-c", read, env=env, tmp_path=tmp_path)
+    assert result.stdout.strip() == "kept", result.stderr
+
+
 def test_production_static_files_collect_with_their_manifest(tmp_path):
     """whitenoise's manifest storage refuses a stylesheet or script whose references are
     missing (source maps included): collecting must succeed as the Dockerfile does it."""
