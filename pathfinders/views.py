@@ -160,23 +160,19 @@ def interest_thanks(request):
 
 
 def public_overview(request):
-    """What the secretariat marks public, and nothing else: country and stage."""
-    countries = list(PathfinderCountry.objects.public().only("country", "stage"))
-    countries.sort(key=lambda c: c.country.name)
-    shapes = worldmap.shapes_for(c.country.code for c in countries)
+    """What the secretariat marks public, and nothing else: country and stage. The map's shapes
+    are a static file; the page names the countries to colour (worldmap)."""
+    places = worldmap.places(PathfinderCountry.objects.public().values_list("country", "stage"))
     return render(
         request,
         "pathfinders/public_overview.html",
         {
-            "stages": _by_stage(countries),
-            "count": len(countries),
-            "legend": worldmap.legend(countries),
+            "stages": _by_stage(places),
+            "count": len(places),
+            "legend": worldmap.legend(places),
             "view_box": worldmap.view_box(),
-            "map": [
-                {"country": c, "shape": shapes[c.country.code]}
-                for c in countries
-                if c.country.code in shapes
-            ],
+            "map_href": worldmap.href(),
+            "map": [place for place in places if place.on_map],
         },
     )
 
@@ -196,6 +192,7 @@ def public_country(request, code):
             "country": country,
             "shape": shape,
             "view_box": shape.box.surroundings() if shape else None,
+            "map_href": worldmap.href(),
             "steps": steps,
         },
     )
