@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django_countries import countries as country_names
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from pathfinders import worldmap
+from pathfinders import services, views, worldmap
 from pathfinders.models import PathfinderCountry, Stage
 from tests import factories
 
@@ -156,6 +156,31 @@ def test_with_200_countries_the_page_names_them_and_stays_small(client, two_hund
     russia = client.get(reverse("pathfinder_public_detail", args=["RU"]))
     assert coloured(russia.content.decode()) == {"RU": two_hundred.get(country="RU").stage}
     assert len(russia.content) < 8 * 1024, f"{len(russia.content) / 1024:.0f} KiB"
+
+
+def test_the_overview_renders_its_countries_once_until_one_changes(client, two_hundred):
+    """Rendering 200 countries was most of the page's time: it is rendered again only when
+    what the page shows changes, and then at once, whichever door changed it."""
+    views._overview_html.cache_clear()
+    overview = "pathfinders/includes/overview.html"
+
+    def rendered() -> bool:
+        response = client.get(reverse("pathfinder_public"))
+        return overview in [template.name for template in response.templates]
+
+    assert rendered()
+    assert not rendered()
+
+    russia = two_hundred.get(country="RU")
+    services.pathfinder_stage_change(country=russia, stage=Stage.WORKSHOP_HELD)
+    assert rendered()
+    page = client.get(reverse("pathfinder_public")).content.decode()
+    assert coloured(page)["RU"] == "workshop_held"
+    services.pathfinder_set_public(country=russia, is_public=False)
+    page = client.get(reverse("pathfinder_public")).content.decode()
+    assert "RU" not in coloured(page) and "Russia" not in page
+    PathfinderCountry.objects.filter(country="CA").update(stage=Stage.WITHDRAWN)  # a bulk change
+    assert "Canada" not in client.get(reverse("pathfinder_public")).content.decode()
 
 
 @pytest.fixture
