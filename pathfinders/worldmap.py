@@ -3,9 +3,9 @@
 server, no CDN.
 
 That file is the package's map (changed: drawn grey, each country a path whose id is its ISO
-code, the package's names left to django-countries, which translates them): the pages
-draw it as the background and colour a country with `<use href="…/world.svg#LK">`, so the
-shapes (866 KB) are fetched once, compressed and cached for good under a hashed name, and a
+code, the package's names left to django-countries, which translates them): the pages draw
+it as the background and colour a country with `<use href="…/world.svg#LK">`, so the shapes
+(878 KB, 142 KB compressed) are fetched once and cached for good under a hashed name, and a
 page names only the countries it colours. Its outlines keep their width at any zoom
 (`vector-effect`, which a `<use>` cannot set from outside the file).
 
