@@ -170,11 +170,12 @@ def public_overview(request):
 
 
 @functools.lru_cache(maxsize=32)
-def _overview_html(rows, language, map_href) -> str:
+def _overview_html(rows: tuple[tuple[str, str], ...], language: str, map_href: str) -> str:
     """The map, its legend and the countries by stage, rendered once for each state of the
     public countries and language. The rows themselves are the key, so any change to them, by
-    whichever door or worker, shows at once; at 200 countries the rendering took 20 ms and the
-    page now costs one query. Kept in each process (a deploy starts afresh)."""
+    whichever door or worker, shows at once; at 200 countries the rendering took 10 ms (20 on
+    a busy machine) and the page now costs one query. Kept in each process (a deploy starts
+    afresh)."""
     places = worldmap.places(rows)
     return render_to_string(
         "pathfinders/includes/overview.html",
