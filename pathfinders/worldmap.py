@@ -1,18 +1,30 @@
 """The world map of the public pages: country shapes from the npm package @svg-maps/world
-(CC BY 4.0), bundled under static/vendor/svg-maps-world. No tile server, no CDN.
+(CC BY 4.0), bundled as one static file, static/vendor/svg-maps-world/world.svg. No tile
+server, no CDN.
+
+That file is the package's map (changed: drawn grey, each country a path whose id is its ISO
+code, the package's names left to django-countries, which translates them): the pages draw
+it as the background and colour a country with `<use href="…/world.svg#LK">`, so the shapes
+(878 KB, 142 KB compressed) are fetched once and cached for good under a hashed name, and a
+page names only the countries it colours. Its outlines keep their width at any zoom
+(`vector-effect`, which a `<use>` cannot set from outside the file).
 
 A country too small to see at the map's scale (Fiji, Sri Lanka, Albania…) also gets a dot of
 a fixed size at the centre of its largest part, in its stage's colour."""
 
 import dataclasses
 import functools
-import json
 import re
 from collections import Counter
 
 from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django_countries import countries as country_names
 
 from .models import Stage
+
+FILE = "vendor/svg-maps-world/world.svg"
 
 # Below this size (map units; the map is 1,010 wide) a country is a dot's worth of pixels on
 # a laptop and nothing on a phone.
@@ -59,7 +71,6 @@ class Box:
 @dataclasses.dataclass(frozen=True)
 class Shape:
     code: str
-    path: str
     box: Box  # of the country's largest part (Fiji straddles the map's two edges)
 
     @property
@@ -68,13 +79,18 @@ class Shape:
 
 
 @functools.cache
-def _shapes() -> dict:
-    path = settings.BASE_DIR / "static" / "vendor" / "svg-maps-world" / "world.json"
-    return json.loads(path.read_text())
+def _map() -> str:
+    return (settings.BASE_DIR / "static" / FILE).read_text()
 
 
 def view_box() -> str:
-    return _shapes()["viewBox"]
+    return re.search(r'viewBox="([^"]+)"', _map())[1]
+
+
+@functools.cache
+def _paths() -> dict[str, str]:
+    """ISO code → the country's path (the file is ours: one `<path id=… d=…>` a line)."""
+    return dict(re.findall(r'<path id="(\w+)" d="([^"]+)"', _map()))
 
 
 def _largest_part(path: str) -> Box:
@@ -101,15 +117,52 @@ def _largest_part(path: str) -> Box:
 
 @functools.cache
 def shape(code: str) -> Shape | None:
-    location = _shapes()["locations"].get(code)
-    if location is None:
-        return None
-    return Shape(code, location["path"], _largest_part(location["path"]))
+    path = _paths().get(code)
+    return Shape(code, _largest_part(path)) if path else None
 
 
-def shapes_for(codes) -> dict[str, Shape]:
-    """ISO code → shape of each country on the map (those it has)."""
-    return {code: found for code in codes if (found := shape(code))}
+def href() -> str:
+    """The map file's address (hashed, so cached for good); a country's shape is `#CODE`."""
+    return static(FILE)
+
+
+@dataclasses.dataclass(frozen=True)
+class Place:
+    """A public country as the overview shows it: on the map (if it has a shape there, with a
+    dot if it is too small to see) and in the list by stage."""
+
+    code: str
+    name: str
+    stage: str
+    stage_label: str
+    url: str
+    on_map: bool
+    dot: tuple[str, str] | None  # the dot's centre, formatted for the SVG
+
+
+def places(rows) -> list[Place]:
+    """(ISO code, stage) rows → places sorted by name in the active language. Names, stage
+    labels and addresses are looked up once per page, not once per country (at 200 countries,
+    200 `reverse()` and some 4,000 translation lookups took tens of milliseconds)."""
+    names = dict(country_names)
+    labels = {value: str(label) for value, label in Stage.choices}
+    url = reverse("pathfinder_public_detail", args=["ZZ"])  # ZZ: an ISO code never assigned
+    found = []
+    for code, stage in rows:
+        where = shape(code)
+        dot = tuple(f"{n:.1f}" for n in where.box.centre) if where and where.is_small else None
+        found.append(
+            Place(
+                code=code,
+                name=names.get(code, code),
+                stage=stage,
+                stage_label=labels[stage],
+                url=url.replace("/ZZ/", f"/{code}/"),
+                on_map=where is not None,
+                dot=dot,
+            )
+        )
+    return sorted(found, key=lambda place: place.name)
 
 
 def legend(countries) -> list[tuple[str, list[str], int]]:
