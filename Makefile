@@ -12,7 +12,8 @@ UV_VERSION := 0.13.9
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock"
 
-.PHONY: install lock demo test test-clock lint migrations-check screenshots bench reminders clean
+.PHONY: install lock demo test test-clock lint migrations-check screenshots bench bench-pages \
+	reminders clean
 
 # Installs exactly what the lock says (again whenever it changes); pip check fails when
 # pyproject.toml asks for a package the lock does not have yet.
@@ -72,10 +73,17 @@ screenshots: install
 	SCREENSHOTS=1 $(TEST_ENV) $(BIN)/python -m pytest -m flow -p no:randomly $(PYTEST_ARGS)
 
 # Benchmarks (not timed tests): the comment matrix of 10,000 comments; a reminder sweep over
-# 100,000 action items and 10,000 people.
+# 100,000 action items and 10,000 people; the pages under load.
 bench: install
 	$(BIN)/python bench/matrix.py
 	$(BIN)/python bench/reminders.py
+	$(BIN)/python bench/pages.py
+
+# Each page under load (gunicorn, wrk) on ten years of data, next to a bare Django page; writes
+# bench/results/pages-<database>.{md,json}. About 8 minutes plus the build: bench/pages.py says
+# how to run it on PostgreSQL, shorter, or on a database already built.
+bench-pages: install
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache

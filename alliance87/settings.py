@@ -288,3 +288,7 @@ SECRETARIAT_EMAIL = env("SECRETARIAT_EMAIL", default="")
 # Password reset: emails per account, and requests per address, in any hour.
 PASSWORD_RESET_LIMIT_PER_ACCOUNT = env.int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", default=3)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=10)
+
+# `make bench-pages` only: mounts /bench/baseline/ (bare Django, one query), the yardstick each
+# page's requests/s is measured against. Off in production.
+BENCH_BASELINE = env.bool("BENCH_BASELINE", default=False)

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from actiongroups import views as actiongroup_views
+from alliance87 import baseline
 from coordination import language_views
 from coordination import views as coordination_views
 from pathfinders import views as pathfinder_views
@@ -32,3 +34,6 @@ urlpatterns = [
     path("action-groups/", include("actiongroups.urls")),
     path("", include("coordination.urls")),
 ]
+
+if settings.BENCH_BASELINE:  # `make bench-pages` only: never mounted in production by default
+    urlpatterns += [path("bench/baseline/", baseline.baseline, name="bench_baseline")]
