@@ -44,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
-MEMBER, SECRETARIAT = "member", "secretariat"  # the demo's accounts (coordination.demo)
+MEMBER, SECRETARIAT = "member", "secretariat"  # bench/volume.py's accounts (volume.ACCOUNTS)
 GUIDANCE_NOTE = "Pathfinder Country Guidance Note"  # its open consultation has 500 comments
 
 # The pages measured: label, who is signed in (None: the public), path. {meeting} is the 3rd GCG
@@ -71,10 +71,6 @@ WORKERS = 2
 # gunicorn's own worker timeout: a request still unanswered then is an error for wrk too.
 TIMEOUT = 30
 TARGET = 0.5  # every page at least half the baseline's requests/s
-
-# The site refuses the demo's accounts while DEBUG is off (coordination.backends): in its own
-# database the bench moves them to this domain, with the demo's passwords.
-BENCH_EMAIL_DOMAIN = "bench.alliance87.invalid"
 
 # wrk's report, as one line of JSON: every thread counts the answers that are not 2xx (a login
 # redirect would be a 302, which wrk's own "Non-2xx or 3xx" line does not count).
@@ -246,8 +242,8 @@ def run(command, *, env):
 
 
 def site_prepare(env: dict) -> dict:
-    """In this process, on the bench's database: the accounts made usable from the login form,
-    what the pages' paths need, the data volume, and each page's SQL queries (Django's test
+    """In this process, on the bench's database: the accounts the pages sign in with, what the
+    pages' paths need, the data volume, and each page's SQL queries (Django's test
     client, signed in as the same account; the second request is counted)."""
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "alliance87.settings"
@@ -261,8 +257,7 @@ def site_prepare(env: dict) -> dict:
     from django.utils import timezone
 
     from actiongroups.models import PartnerApplication
-    from coordination.checks import DEMO_EMAIL_DOMAIN
-    from coordination.demo import DEMO_ACCOUNTS
+    from bench import volume
     from coordination.models import (
         ActionItem,
         Comment,
@@ -278,19 +273,15 @@ def site_prepare(env: dict) -> dict:
     from pathfinders.models import InterestSubmission, PathfinderCountry
 
     setup_test_environment()
-    passwords = {local: password for local, _name, password, *_rest in DEMO_ACCOUNTS}
     accounts, users = {}, {}
     for local in (MEMBER, SECRETARIAT):
-        email = f"{local}@{BENCH_EMAIL_DOMAIN}"
-        User.objects.filter(email=f"{local}@{DEMO_EMAIL_DOMAIN}").update(email=email)
+        email, password = volume.ACCOUNTS[local]
         try:
-            user = User.objects.get(email=email)
+            users[local] = User.objects.get(email=email)
         except User.DoesNotExist:
             message = f"no {local} account: was the database built by bench/volume.py?"
             raise BenchError(message) from None
-        user.set_password(passwords[local])
-        user.save(update_fields=["password"])
-        accounts[local], users[local] = (email, passwords[local]), user
+        accounts[local] = (email, password)
     member, secretariat = users[MEMBER], users[SECRETARIAT]
     if not Membership.objects.filter(person__user=member, group__slug="gcg").exists():
         raise BenchError(f"{member.email} is not a member of the GCG")
