@@ -1427,6 +1427,16 @@ class Comment(models.Model):
         indexes = [
             # used by the comment matrix and the consultation page
             models.Index(fields=["consultation", "withdrawn_at"], name="comment_consultation"),
+            # used by the responses queries: a member's own on the consultation page
+            # (selectors.consultation_responses for one person), the user's to each consultation
+            # on the dashboard (selectors.with_response_of) and each member's on the
+            # secretariat's page (selectors.respondents_with_responses): one probe per member
+            # and consultation, however many comments the consultation has
+            models.Index(
+                fields=["author", "consultation"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="comment_response",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
