@@ -3,16 +3,24 @@ and each person's notification settings and calendar feed."""
 
 import datetime
 import uuid
+from collections import defaultdict
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -20,6 +28,7 @@ from django.views.decorators.http import require_POST
 from . import access, calendar, consultations, matrix, reminders, selectors
 from .forms import (
     CommentEditForm,
+    CommentFilterForm,
     CommentForm,
     ConsultationForm,
     DispositionForm,
@@ -333,49 +342,91 @@ def consultation_manage(request, pk):
     return _manage_page(request, consultation)
 
 
+COMMENTS_PER_PAGE = 25
+RESPONSES_PER_PAGE = 25
+# What the management page's address may carry: its filters and its two page numbers.
+MANAGE_PARAMETERS = ("paragraph", "disposition", "order", "page", "state", "responses_page")
+
+
+def _manage_query(request) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name in MANAGE_PARAMETERS:
+        if request.GET.get(name):
+            query[name] = request.GET[name][:40]
+    return query
+
+
 def _manage_page(request, consultation, *, refused=None, form=None):
-    """Responses and dispositions. A refused disposition re-renders the page with that
-    comment's form as it was filled in and the error at its field (status 400)."""
-    comments = list(
-        Comment.objects.filter(consultation=consultation)
-        .current()
-        .select_related("author__organisation", "disposed_by")
-        .order_by("paragraph_key", "created_at", "pk")
+    """Responses and dispositions, a page of each at a time. A refused disposition re-renders
+    the page with that comment's form as it was filled in and the error at its field (status
+    400), on the page it was sent from, or first if that page no longer holds it."""
+    filters = CommentFilterForm(request.GET, version=consultation.version)
+    comments = filters.filter(Comment.objects.filter(consultation=consultation).current())
+    page = Paginator(
+        comments.select_related("author__organisation", "disposed_by"), COMMENTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    if refused and refused.pk not in {comment.pk for comment in shown}:
+        shown.insert(0, refused)
+    excerpts = {
+        p.number: Truncator(p.text).chars(400) for p in consultation.version.paragraphs if p.number
+    }
+    for comment in shown:
+        comment.paragraph_text = excerpts.get(comment.paragraph, "")  # what it is about
+        if refused and comment.pk == refused.pk:
+            comment.entered = {name: form[name].value() or "" for name in form.fields}
+            comment.errors = defaultdict(list, form.errors)
+            comment.general_errors = form.non_field_errors()
+        else:
+            comment.errors = defaultdict(list)  # the template looks each field up
+            comment.general_errors = []
+            comment.entered = {
+                "disposition": comment.disposition,
+                "reply": comment.reply,
+                "answered_in_paragraph": comment.answered_in_paragraph,
+            }
+
+    counts = selectors.response_counts(consultation)
+    state = request.GET.get("state", "")
+    if state not in counts:
+        state = ""
+    listed = Paginator(
+        selectors.respondents_with_responses(consultation, state)
+        .select_related("person__organisation")
+        .order_by("person__full_name", "pk"),
+        RESPONSES_PER_PAGE,
     )
-    paragraphs = {p.number: p.text for p in consultation.version.paragraphs if p.number}
-    for comment in comments:
-        comment.paragraph_text = paragraphs.get(comment.paragraph, "")  # what it is about
-        comment.form = (
-            form
-            if comment.pk == refused
-            else DispositionForm(
-                initial={
-                    "disposition": comment.disposition,
-                    "reply": comment.reply,
-                    "answered_in_paragraph": comment.answered_in_paragraph,
-                },
-                prefix=f"c{comment.pk}",
-            )
-        )
-    responses = consultations.responses(consultation)
+    listed.count = counts[state] if state else sum(counts.values())  # counted already
+    responses = listed.get_page(request.GET.get("responses_page"))
+    for membership in responses:
+        membership.response = selectors.response_of(membership)
     try:
         consultations.dispositions_publish_check(consultation)
     except consultations.ConsultationError as error:
         publish_blocker = str(error)
     else:
         publish_blocker = ""
+    now, query = timezone.now(), _manage_query(request)
     return render(
         request,
         "coordination/consultation_manage.html",
         {
             "consultation": consultation,
-            "comments": comments,
+            "filters": filters,
+            "page": page,
+            "comments": shown,
+            "dispositions": Comment.Disposition.choices,
+            "query": query,
+            "back": f"?{query.urlencode()}" if query else "",
+            "states": [(value, label, counts[value]) for value, label in ResponseState.choices],
+            "state": state,
+            "total": sum(counts.values()),
+            "not_yet": counts[ResponseState.NOT_YET],
+            "working": counts[ResponseState.WORKING],
             "responses": responses,
-            "pending": [r for r in responses if not r["response"].has_responded],
-            "working": [r for r in responses if r["response"].state == ResponseState.WORKING],
-            "has_closed": consultation.has_closed(timezone.now()),
+            "has_closed": consultation.has_closed(now),
             "publish_blocker": publish_blocker,
-            "is_open": consultation.is_open(timezone.now()),
+            "is_open": consultation.is_open(now),
         },
         status=400 if refused else 200,
     )
@@ -391,14 +442,19 @@ def comment_dispose(request, pk, comment_pk):
         raise Http404
     form = DispositionForm(request.POST, prefix=f"c{comment.pk}")
     if not form.is_valid():
-        return _manage_page(request, consultation, refused=comment.pk, form=form)
+        return _manage_page(request, consultation, refused=comment, form=form)
     try:
         consultations.comment_dispose(comment=comment, by=request.user, **form.cleaned_data)
     except consultations.ConsultationError as error:
         form.add_error(error.field, str(error))
-        return _manage_page(request, consultation, refused=comment.pk, form=form)
+        return _manage_page(request, consultation, refused=comment, form=form)
     messages.success(request, _("Disposition saved."))
-    return redirect(consultation.get_absolute_url() + f"manage/#disposition-{comment.pk}")
+    query = _manage_query(request).urlencode()
+    return redirect(
+        reverse("consultation_manage", args=[consultation.pk])
+        + (f"?{query}" if query else "")
+        + f"#disposition-{comment.pk}"
+    )
 
 
 @login_required
