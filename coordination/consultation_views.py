@@ -20,6 +20,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -161,34 +162,57 @@ def consultation_new(request, pk, number):
     )
 
 
+COMMENTS_SHOWN = 3  # per paragraph on the consultation page; the paragraph's page has them all
+PARAGRAPH_COMMENTS_PER_PAGE = 50
+WHOLE_TEXT = "whole"  # the paragraph page of the comments on the whole text
+
+
 def _consultation_page(request, consultation, *, failed=None, status=200):
-    """The draft as numbered paragraphs, each with its comments and a form to add one.
+    """The draft as numbered paragraphs, each with its first comments (and the member's own),
+    a link to the rest on the paragraph's page, and a form to add one.
 
     failed: (paragraph, form) of a refused comment, shown open with the text kept.
     """
-    user = request.user
-    now = timezone.now()
+    user, now = request.user, timezone.now()
     person = _person(user)
-    version = consultation.version
-    comments = list(
-        Comment.objects.visible_to(user, consultation)
+    visible = Comment.objects.visible_to(user, consultation)
+    totals = visible.count_by_paragraph()
+    by_paragraph = defaultdict(list)
+    for comment in (
+        visible.first_per_paragraph(COMMENTS_SHOWN, author_id=person and person.pk)
         .select_related("author__organisation")
         .order_by("created_at", "pk")
-    )
-    by_paragraph = {}
-    for comment in comments:
-        by_paragraph.setdefault(comment.paragraph, []).append(comment)
+    ):
+        by_paragraph[comment.paragraph].append(comment)
     failed_paragraph, failed_form = failed if failed else (None, None)
 
-    def form_for(number):
-        if failed_paragraph == number:
-            return failed_form
-        return CommentForm(initial={"paragraph": number, "submission_key": uuid.uuid4()})
+    def item(number, paragraph=None):
+        comments = by_paragraph.get(number, [])
+        refused = failed_form if failed_paragraph == number else None
+        return {
+            "paragraph": paragraph,
+            "number": number,
+            "comments": comments,
+            "more": totals.get(number, 0) - len(comments),
+            "form": refused,
+            "key": refused["submission_key"].value() if refused else uuid.uuid4(),
+        }
 
-    paragraphs = [
-        {"paragraph": p, "comments": by_paragraph.get(p.number, []), "form": form_for(p.number)}
-        for p in version.paragraphs
-    ]
+    return _render_consultation(
+        request,
+        consultation,
+        {
+            "paragraphs": [item(p.number, p) for p in consultation.version.paragraphs],
+            "whole_text": item(""),
+            "failed_paragraph": failed_paragraph,
+        },
+        person=person,
+        now=now,
+        status=status,
+    )
+
+
+def _render_consultation(request, consultation, context, *, person, now, status=200):
     in_audience = consultations.is_in_audience(person, consultation)
     response = (
         selectors.consultation_responses([consultation.pk], person_ids=[person.pk]).get(
@@ -202,25 +226,62 @@ def _consultation_page(request, consultation, *, failed=None, status=200):
         "coordination/consultation_detail.html",
         {
             "consultation": consultation,
-            "version": version,
-            "paragraphs": paragraphs,
-            "whole_text": {"comments": by_paragraph.get("", []), "form": form_for("")},
+            "version": consultation.version,
             "is_open": consultation.is_open(now),
             "has_closed": consultation.has_closed(now),
             "can_comment": in_audience and consultation.is_open(now),
             "in_audience": in_audience,
             "person": person,
             "response": response,
-            "show_dispositions": consultation.dispositions_published or user.is_secretariat,
-            "failed_paragraph": failed_paragraph,
+            "show_dispositions": consultation.dispositions_published or request.user.is_secretariat,
+            "whole_text_key": WHOLE_TEXT,
+            **context,
         },
         status=status,
     )
 
 
+def _paragraph_page(request, consultation, number):
+    """Every comment on one paragraph (or on the whole text), a page at a time."""
+    paragraph = None
+    if number != WHOLE_TEXT:
+        paragraph = consultation.version.paragraph(number)
+        if paragraph is None:
+            raise Http404
+    key = paragraph.number if paragraph else ""
+    person = _person(request.user)
+    page = Paginator(
+        Comment.objects.visible_to(request.user, consultation)
+        .filter(paragraph=key)
+        .select_related("author__organisation")
+        .order_by("created_at", "pk"),
+        PARAGRAPH_COMMENTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    return _render_consultation(
+        request,
+        consultation,
+        {
+            "one": {
+                "paragraph": paragraph,
+                "number": key,
+                "comments": page.object_list,
+                "key": uuid.uuid4(),
+            },
+            "page": page,
+            "query": urlencode({"paragraph": number}),
+        },
+        person=person,
+        now=timezone.now(),
+    )
+
+
 @login_required
 def consultation_detail(request, pk):
-    return _consultation_page(request, access.get_consultation_for_user(request.user, pk))
+    consultation = access.get_consultation_for_user(request.user, pk)
+    number = request.GET.get("paragraph")
+    if number:
+        return _paragraph_page(request, consultation, number[:20])
+    return _consultation_page(request, consultation)
 
 
 @login_required
