@@ -3,16 +3,25 @@ and each person's notification settings and calendar feed."""
 
 import datetime
 import uuid
+from collections import defaultdict
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.http import urlencode
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -20,6 +29,7 @@ from django.views.decorators.http import require_POST
 from . import access, calendar, consultations, matrix, reminders, selectors
 from .forms import (
     CommentEditForm,
+    CommentFilterForm,
     CommentForm,
     ConsultationForm,
     DispositionForm,
@@ -152,34 +162,57 @@ def consultation_new(request, pk, number):
     )
 
 
+COMMENTS_SHOWN = 3  # per paragraph on the consultation page; the paragraph's page has them all
+PARAGRAPH_COMMENTS_PER_PAGE = 50
+WHOLE_TEXT = "whole"  # the paragraph page of the comments on the whole text
+
+
 def _consultation_page(request, consultation, *, failed=None, status=200):
-    """The draft as numbered paragraphs, each with its comments and a form to add one.
+    """The draft as numbered paragraphs, each with its first comments (and the member's own),
+    a link to the rest on the paragraph's page, and a form to add one.
 
     failed: (paragraph, form) of a refused comment, shown open with the text kept.
     """
-    user = request.user
-    now = timezone.now()
+    user, now = request.user, timezone.now()
     person = _person(user)
-    version = consultation.version
-    comments = list(
-        Comment.objects.visible_to(user, consultation)
+    visible = Comment.objects.visible_to(user, consultation)
+    totals = visible.count_by_paragraph()
+    by_paragraph = defaultdict(list)
+    for comment in (
+        visible.first_per_paragraph(COMMENTS_SHOWN, author_id=person and person.pk)
         .select_related("author__organisation")
         .order_by("created_at", "pk")
-    )
-    by_paragraph = {}
-    for comment in comments:
-        by_paragraph.setdefault(comment.paragraph, []).append(comment)
+    ):
+        by_paragraph[comment.paragraph].append(comment)
     failed_paragraph, failed_form = failed if failed else (None, None)
 
-    def form_for(number):
-        if failed_paragraph == number:
-            return failed_form
-        return CommentForm(initial={"paragraph": number, "submission_key": uuid.uuid4()})
+    def item(number, paragraph=None):
+        comments = by_paragraph.get(number, [])
+        refused = failed_form if failed_paragraph == number else None
+        return {
+            "paragraph": paragraph,
+            "number": number,
+            "comments": comments,
+            "more": totals.get(number, 0) - len(comments),
+            "form": refused,
+            "key": refused["submission_key"].value() if refused else uuid.uuid4(),
+        }
 
-    paragraphs = [
-        {"paragraph": p, "comments": by_paragraph.get(p.number, []), "form": form_for(p.number)}
-        for p in version.paragraphs
-    ]
+    return _render_consultation(
+        request,
+        consultation,
+        {
+            "paragraphs": [item(p.number, p) for p in consultation.version.paragraphs],
+            "whole_text": item(""),
+            "failed_paragraph": failed_paragraph,
+        },
+        person=person,
+        now=now,
+        status=status,
+    )
+
+
+def _render_consultation(request, consultation, context, *, person, now, status=200):
     in_audience = consultations.is_in_audience(person, consultation)
     response = (
         selectors.consultation_responses([consultation.pk], person_ids=[person.pk]).get(
@@ -193,25 +226,62 @@ def _consultation_page(request, consultation, *, failed=None, status=200):
         "coordination/consultation_detail.html",
         {
             "consultation": consultation,
-            "version": version,
-            "paragraphs": paragraphs,
-            "whole_text": {"comments": by_paragraph.get("", []), "form": form_for("")},
+            "version": consultation.version,
             "is_open": consultation.is_open(now),
             "has_closed": consultation.has_closed(now),
             "can_comment": in_audience and consultation.is_open(now),
             "in_audience": in_audience,
             "person": person,
             "response": response,
-            "show_dispositions": consultation.dispositions_published or user.is_secretariat,
-            "failed_paragraph": failed_paragraph,
+            "show_dispositions": consultation.dispositions_published or request.user.is_secretariat,
+            "whole_text_key": WHOLE_TEXT,
+            **context,
         },
         status=status,
     )
 
 
+def _paragraph_page(request, consultation, number):
+    """Every comment on one paragraph (or on the whole text), a page at a time."""
+    paragraph = None
+    if number != WHOLE_TEXT:
+        paragraph = consultation.version.paragraph(number)
+        if paragraph is None:
+            raise Http404
+    key = paragraph.number if paragraph else ""
+    person = _person(request.user)
+    page = Paginator(
+        Comment.objects.visible_to(request.user, consultation)
+        .filter(paragraph=key)
+        .select_related("author__organisation")
+        .order_by("created_at", "pk"),
+        PARAGRAPH_COMMENTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    return _render_consultation(
+        request,
+        consultation,
+        {
+            "one": {
+                "paragraph": paragraph,
+                "number": key,
+                "comments": page.object_list,
+                "key": uuid.uuid4(),
+            },
+            "page": page,
+            "query": urlencode({"paragraph": number}),
+        },
+        person=person,
+        now=timezone.now(),
+    )
+
+
 @login_required
 def consultation_detail(request, pk):
-    return _consultation_page(request, access.get_consultation_for_user(request.user, pk))
+    consultation = access.get_consultation_for_user(request.user, pk)
+    number = request.GET.get("paragraph")
+    if number:
+        return _paragraph_page(request, consultation, number[:20])
+    return _consultation_page(request, consultation)
 
 
 @login_required
@@ -333,49 +403,91 @@ def consultation_manage(request, pk):
     return _manage_page(request, consultation)
 
 
+COMMENTS_PER_PAGE = 25
+RESPONSES_PER_PAGE = 25
+# What the management page's address may carry: its filters and its two page numbers.
+MANAGE_PARAMETERS = ("paragraph", "disposition", "order", "page", "state", "responses_page")
+
+
+def _manage_query(request) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name in MANAGE_PARAMETERS:
+        if request.GET.get(name):
+            query[name] = request.GET[name][:40]
+    return query
+
+
 def _manage_page(request, consultation, *, refused=None, form=None):
-    """Responses and dispositions. A refused disposition re-renders the page with that
-    comment's form as it was filled in and the error at its field (status 400)."""
-    comments = list(
-        Comment.objects.filter(consultation=consultation)
-        .current()
-        .select_related("author__organisation", "disposed_by")
-        .order_by("paragraph_key", "created_at", "pk")
+    """Responses and dispositions, a page of each at a time. A refused disposition re-renders
+    the page with that comment's form as it was filled in and the error at its field (status
+    400), on the page it was sent from, or first if that page no longer holds it."""
+    filters = CommentFilterForm(request.GET, version=consultation.version)
+    comments = filters.filter(Comment.objects.filter(consultation=consultation).current())
+    page = Paginator(
+        comments.select_related("author__organisation", "disposed_by"), COMMENTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    if refused and refused.pk not in {comment.pk for comment in shown}:
+        shown.insert(0, refused)
+    excerpts = {
+        p.number: Truncator(p.text).chars(400) for p in consultation.version.paragraphs if p.number
+    }
+    for comment in shown:
+        comment.paragraph_text = excerpts.get(comment.paragraph, "")  # what it is about
+        if refused and comment.pk == refused.pk:
+            comment.entered = {name: form[name].value() or "" for name in form.fields}
+            comment.errors = defaultdict(list, form.errors)
+            comment.general_errors = form.non_field_errors()
+        else:
+            comment.errors = defaultdict(list)  # the template looks each field up
+            comment.general_errors = []
+            comment.entered = {
+                "disposition": comment.disposition,
+                "reply": comment.reply,
+                "answered_in_paragraph": comment.answered_in_paragraph,
+            }
+
+    counts = selectors.response_counts(consultation)
+    state = request.GET.get("state", "")
+    if state not in counts:
+        state = ""
+    listed = Paginator(
+        selectors.respondents_with_responses(consultation, state)
+        .select_related("person__organisation")
+        .order_by("person__full_name", "pk"),
+        RESPONSES_PER_PAGE,
     )
-    paragraphs = {p.number: p.text for p in consultation.version.paragraphs if p.number}
-    for comment in comments:
-        comment.paragraph_text = paragraphs.get(comment.paragraph, "")  # what it is about
-        comment.form = (
-            form
-            if comment.pk == refused
-            else DispositionForm(
-                initial={
-                    "disposition": comment.disposition,
-                    "reply": comment.reply,
-                    "answered_in_paragraph": comment.answered_in_paragraph,
-                },
-                prefix=f"c{comment.pk}",
-            )
-        )
-    responses = consultations.responses(consultation)
+    listed.count = counts[state] if state else sum(counts.values())  # counted already
+    responses = listed.get_page(request.GET.get("responses_page"))
+    for membership in responses:
+        membership.response = selectors.response_of(membership)
     try:
         consultations.dispositions_publish_check(consultation)
     except consultations.ConsultationError as error:
         publish_blocker = str(error)
     else:
         publish_blocker = ""
+    now, query = timezone.now(), _manage_query(request)
     return render(
         request,
         "coordination/consultation_manage.html",
         {
             "consultation": consultation,
-            "comments": comments,
+            "filters": filters,
+            "page": page,
+            "comments": shown,
+            "dispositions": Comment.Disposition.choices,
+            "query": query,
+            "back": f"?{query.urlencode()}" if query else "",
+            "states": [(value, label, counts[value]) for value, label in ResponseState.choices],
+            "state": state,
+            "total": sum(counts.values()),
+            "not_yet": counts[ResponseState.NOT_YET],
+            "working": counts[ResponseState.WORKING],
             "responses": responses,
-            "pending": [r for r in responses if not r["response"].has_responded],
-            "working": [r for r in responses if r["response"].state == ResponseState.WORKING],
-            "has_closed": consultation.has_closed(timezone.now()),
+            "has_closed": consultation.has_closed(now),
             "publish_blocker": publish_blocker,
-            "is_open": consultation.is_open(timezone.now()),
+            "is_open": consultation.is_open(now),
         },
         status=400 if refused else 200,
     )
@@ -391,14 +503,19 @@ def comment_dispose(request, pk, comment_pk):
         raise Http404
     form = DispositionForm(request.POST, prefix=f"c{comment.pk}")
     if not form.is_valid():
-        return _manage_page(request, consultation, refused=comment.pk, form=form)
+        return _manage_page(request, consultation, refused=comment, form=form)
     try:
         consultations.comment_dispose(comment=comment, by=request.user, **form.cleaned_data)
     except consultations.ConsultationError as error:
         form.add_error(error.field, str(error))
-        return _manage_page(request, consultation, refused=comment.pk, form=form)
+        return _manage_page(request, consultation, refused=comment, form=form)
     messages.success(request, _("Disposition saved."))
-    return redirect(consultation.get_absolute_url() + f"manage/#disposition-{comment.pk}")
+    query = _manage_query(request).urlencode()
+    return redirect(
+        reverse("consultation_manage", args=[consultation.pk])
+        + (f"?{query}" if query else "")
+        + f"#disposition-{comment.pk}"
+    )
 
 
 @login_required

@@ -31,7 +31,7 @@ from .models import (
     Person,
     User,
 )
-from .selectors import Response, consultation_respondents, consultation_responses
+from .selectors import respondents_with_responses, response_of
 from .services import action_item_record_trigger
 
 DEFAULT_WINDOW_DAYS = 14
@@ -483,18 +483,13 @@ def _take_back_finished(*, consultation: Consultation, person: Person) -> bool:
 
 
 def responses(consultation: Consultation) -> list[dict]:
-    """Each member asked to respond, and their response (for the secretariat)."""
-    given = consultation_responses([consultation.pk])
+    """Each member asked to respond, and their response (for the secretariat), by name."""
     members = (
-        consultation_respondents(Membership.objects.filter(group_id=consultation.audience_id))
+        respondents_with_responses(consultation)
         .select_related("person__organisation")
-        .order_by("person__full_name")
+        .order_by("person__full_name", "pk")
     )
-    rows = []
-    for membership in members:
-        response = given.get((consultation.pk, membership.person_id), Response())
-        rows.append({"person": membership.person, "membership": membership, "response": response})
-    return rows
+    return [{"person": m.person, "membership": m, "response": response_of(m)} for m in members]
 
 
 # --- dispositions ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -172,6 +172,76 @@ class DispositionForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
     )
+
+
+class CommentFilterForm(forms.Form):
+    """Which comments of a consultation the secretariat works through, and in what order. Drawn
+    by hand in the template (it sits above a page of forms that must stay cheap)."""
+
+    WHOLE_TEXT = "whole"
+    NO_DISPOSITION = "none"
+    UNDISPOSED_FIRST = "undisposed"
+
+    paragraph = forms.ChoiceField(label=_("Paragraph"), required=False)
+    disposition = forms.ChoiceField(
+        label=_("Disposition"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (NO_DISPOSITION, _("None yet")),
+            *Comment.Disposition.choices,
+        ],
+    )
+    order = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("", _("By paragraph")),
+            (UNDISPOSED_FIRST, _("Without a disposition first")),
+        ],
+    )
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paragraph"].choices = [
+            ("", _("Any")),
+            (self.WHOLE_TEXT, _("Whole text")),
+            *(
+                (p.number, _("Paragraph %(number)s") % {"number": p.number})
+                for p in version.paragraphs
+                if p.number
+            ),
+        ]
+
+    @property
+    def values(self) -> dict:
+        """The filters in force: the valid ones of those given."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name, "") for name in self.fields}
+
+    def menus(self) -> list[tuple]:
+        """Each filter as (name, label, [(value, label, chosen)...]), for the template."""
+        values = self.values
+        return [
+            (name, field.label, [(v, label, v == values[name]) for v, label in field.choices])
+            for name, field in self.fields.items()
+        ]
+
+    def filter(self, comments):
+        """`comments` narrowed and ordered, by paragraph (2 before 10) unless asked otherwise."""
+        values = self.values
+        if values["paragraph"]:
+            number = "" if values["paragraph"] == self.WHOLE_TEXT else values["paragraph"]
+            comments = comments.filter(paragraph=number)
+        if values["disposition"]:
+            disposition = values["disposition"]
+            comments = comments.filter(
+                disposition="" if disposition == self.NO_DISPOSITION else disposition
+            )
+        order = ["paragraph_key", "created_at", "pk"]
+        if values["order"] == self.UNDISPOSED_FIRST:
+            order.insert(0, Case(When(disposition="", then=0), default=1))
+        return comments.order_by(*order)
 
 
 class PreferencesForm(forms.ModelForm):

@@ -12,7 +12,8 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -1367,6 +1368,30 @@ class CommentQuerySet(models.QuerySet):
             return comments.filter(author__user_id=user.pk)
         return comments
 
+    def first_per_paragraph(self, limit: int, *, author_id=None, own_limit: int = 20):
+        """The first `limit` comments on each paragraph (in the order written), and the first
+        `own_limit` of `author_id`'s (a member's own stay in reach to edit or withdraw). One
+        query, however many comments a paragraph has: they are ranked by their keys alone, and
+        only the rows kept are read whole."""
+        own = ExpressionWrapper(Q(author_id=author_id or 0), output_field=models.BooleanField())
+        ranked = (
+            self.order_by()
+            .annotate(
+                is_own=own,
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("paragraph"), own],
+                    order_by=[F("created_at"), F("pk")],
+                ),
+            )
+            .filter(Q(is_own=False, rank__lte=limit) | Q(is_own=True, rank__lte=own_limit))
+        )
+        return self.filter(pk__in=ranked.values("pk"))
+
+    def count_by_paragraph(self) -> dict[str, int]:
+        """Paragraph number ("" for the whole text) → how many comments it has."""
+        return dict(self.order_by().values_list("paragraph").annotate(count=Count("pk")))
+
 
 def paragraph_sort_key(number: str) -> str:
     """“3.1” → “0003.0001”, so the database sorts paragraph 2 before paragraph 10."""
@@ -1427,6 +1452,16 @@ class Comment(models.Model):
         indexes = [
             # used by the comment matrix and the consultation page
             models.Index(fields=["consultation", "withdrawn_at"], name="comment_consultation"),
+            # used by the responses queries: a member's own on the consultation page
+            # (selectors.consultation_responses for one person), the user's to each consultation
+            # on the dashboard (selectors.with_response_of) and each member's on the
+            # secretariat's page (selectors.respondents_with_responses): one probe per member
+            # and consultation, however many comments the consultation has
+            models.Index(
+                fields=["author", "consultation"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="comment_response",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,6 +6,7 @@ nested list are sub-items (3.1, 3.2...). Headings are shown but not numbered.
 """
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -51,7 +52,14 @@ def _close_index(tokens, start: int) -> int:
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:
-    tokens = _markdown.parse(text or "")
+    """Parsed once per process and text: a version's text is fixed once shared, and every view
+    of its consultation (the page, the secretariat's, the matrix) needs its paragraphs."""
+    return list(_split_paragraphs(text or ""))
+
+
+@functools.lru_cache(maxsize=64)
+def _split_paragraphs(text: str) -> tuple[Paragraph, ...]:
+    tokens = _markdown.parse(text)
     paragraphs: list[Paragraph] = []
     counter = 0
     index = 0
@@ -82,7 +90,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
             counter += 1
             paragraphs.append(Paragraph(str(counter), _render(block), _plain(block)))
         index = end + 1
-    return paragraphs
+    return tuple(paragraphs)
 
 
 def _list_items(list_tokens):

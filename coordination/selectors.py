@@ -15,7 +15,16 @@ import operator
 from collections import defaultdict
 
 from django.contrib.auth.models import Permission
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from .models import (
@@ -301,14 +310,75 @@ def with_response_of(consultations: QuerySet[Consultation], user) -> QuerySet[Co
     )
 
 
-def response_of(consultation: Consultation) -> Response | None:
-    """The user's response to a consultation from `with_response_of`; None if they are not
-    asked to respond (not in the audience, or there as the secretariat)."""
-    if not consultation.response_asked:
-        return None
-    return Response(
-        comments=consultation.response_comments, finished=consultation.response_finished
+def respondents_with_responses(consultation: Consultation, state: str = "") -> QuerySet[Membership]:
+    """The memberships asked to respond to the consultation, each with its holder's response in
+    the same query (read it with `response_of`); only those whose response is in `state` (a
+    ResponseState) if given. The secretariat's list pages through thousands of members."""
+    comments = (
+        _current_comments(consultation, OuterRef("person_id"))
+        .order_by()
+        .values("author_id")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
+    memberships = _respondents_answering(consultation)
+    if state:
+        memberships = memberships.filter(RESPONSE_STATES[state])
+    return memberships.annotate(
+        response_asked=Value(True),
+        response_comments=Coalesce(Subquery(comments), 0),
+        response_finished=F("has_finished"),
+    )
+
+
+def response_counts(consultation: Consultation) -> dict[str, int]:
+    """ResponseState → how many of the members asked to respond are in it. One query."""
+    counts = dict.fromkeys(ResponseState.values, 0)
+    for commented, finished, count in (
+        _respondents_answering(consultation)
+        .order_by()
+        .values_list("has_commented", "has_finished")
+        .annotate(count=Count("pk"))
+    ):
+        counts[ResponseState.of(comments=int(commented), finished=finished)] += count
+    return counts
+
+
+# ResponseState.of as conditions on `_respondents_answering`, to list one state's members.
+RESPONSE_STATES = {
+    ResponseState.NOT_YET: Q(has_commented=False, has_finished=False),
+    ResponseState.WORKING: Q(has_commented=True, has_finished=False),
+    ResponseState.FINISHED: Q(has_commented=True, has_finished=True),
+    ResponseState.NO_COMMENTS: Q(has_commented=False, has_finished=True),
+}
+
+
+def _respondents_answering(consultation: Consultation) -> QuerySet[Membership]:
+    """The memberships asked to respond, each with whether its holder has a current comment
+    and whether they said they have finished: one probe of an index each."""
+    person = OuterRef("person_id")
+    finished = NoCommentStatement.objects.filter(consultation_id=consultation.pk, person_id=person)
+    return consultation_respondents(
+        Membership.objects.filter(group_id=consultation.audience_id)
+    ).annotate(
+        has_commented=Exists(_current_comments(consultation, person)),
+        has_finished=Exists(finished),
+    )
+
+
+def _current_comments(consultation: Consultation, author) -> QuerySet[Comment]:
+    return Comment.objects.filter(
+        consultation_id=consultation.pk, author_id=author, withdrawn_at__isnull=True
+    )
+
+
+def response_of(row) -> Response | None:
+    """The user's response to a consultation from `with_response_of`, or a member's from
+    `respondents_with_responses`; None if they are not asked to respond (not in the audience,
+    or there as the secretariat)."""
+    if not row.response_asked:
+        return None
+    return Response(comments=row.response_comments, finished=row.response_finished)
 
 
 def has_responded(person: Person | None, consultation: Consultation) -> bool:

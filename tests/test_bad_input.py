@@ -39,6 +39,20 @@ def test_junk_query_parameters_never_cause_a_server_error(client, demo):
                 assert response.status_code == 200, (url, name, value)
 
 
+def test_junk_in_the_consultation_pages_parameters_is_left_out_or_a_404(client, demo):
+    from coordination.models import Consultation
+
+    consultation = Consultation.objects.get(version__document__kind="guidance_note")
+    client.force_login(demo["secretariat"])
+    manage = reverse("consultation_manage", args=[consultation.pk])
+    names = ("page", "paragraph", "disposition", "order", "state", "responses_page")
+    for value in JUNK:
+        for name in names:
+            assert client.get(manage, {name: value}).status_code == 200, (name, value)
+        page = client.get(consultation.get_absolute_url(), {"paragraph": value, "page": value})
+        assert page.status_code == (200 if value == "" else 404), value
+
+
 def test_junk_in_the_path_is_a_404_in_the_layout(client, demo):
     client.force_login(demo["member"])
     for url in ["/meetings/0/", "/documents/1/v/0/", "/pathfinders/zz/", "/actions/99999999/"]:

@@ -195,3 +195,7 @@ def test_every_form_of_the_response_rule_agrees(consultation, gcg):
         assert selectors.response_of(listed) == shown[person]  # the dashboard's form
     states = {response.state for response in shown.values()}
     assert states == {"not_yet", "working", "finished", "no_comments"}
+    for state in states:  # the secretariat's list of one state's members, and its counts
+        listed = selectors.respondents_with_responses(consultation, state)
+        assert {m.person for m in listed} == {p for p in people if shown[p].state == state}
+        assert selectors.response_counts(consultation)[state] == listed.count()

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from coordination import consultations
 from coordination.consultations import ConflictError, ConsultationError
-from coordination.models import ActionItem, Comment, Decision, DocumentVersion
+from coordination.models import ActionItem, Comment, Decision, DocumentVersion, paragraph_sort_key
 from coordination.paragraphs import split_paragraphs
 from tests import factories
 
@@ -418,6 +418,72 @@ def test_the_secretariat_sees_who_has_not_responded(client, consultation, gcg, s
     page = client.get(reverse("consultation_manage", args=[consultation.pk])).content.decode()
     assert "1 of 3 members has not responded yet." in page
     assert "Silent Member" in page
+
+
+# --- the page at volume ---------------------------------------------------------------------
+
+
+def remarks(consultation, authors, paragraph, count):
+    """`count` comments on one paragraph, “Remark 0.” first, a minute apart."""
+    Comment.objects.bulk_create(
+        Comment(
+            consultation=consultation,
+            author=authors[n % len(authors)],
+            paragraph=paragraph,
+            paragraph_key=paragraph_sort_key(paragraph),
+            text=f"Remark {n}.",
+            created_at=OPENS + datetime.timedelta(hours=1, minutes=n),
+            updated_at=OPENS + datetime.timedelta(hours=1, minutes=n),
+        )
+        for n in range(count)
+    )
+
+
+def test_each_paragraph_shows_its_first_comments_the_members_own_and_a_link_to_the_rest(
+    client, consultation, gcg, gcg_member, member_person
+):
+    others = [factories.MembershipFactory(group=gcg).person for _ in range(4)]
+    remarks(consultation, others, "2", 40)
+    mine = comment(consultation, member_person, paragraph="2", text="My own view.")
+    client.force_login(gcg_member)
+    with time_machine.travel(OPENS + datetime.timedelta(days=2)):
+        page = client.get(consultation.get_absolute_url()).content.decode()
+    assert all(f"Remark {n}.<" in page for n in range(3))
+    assert "Remark 3.<" not in page and "Remark 39.<" not in page
+    assert "My own view." in page  # written last, still at hand to edit or withdraw
+    assert reverse("comment_edit", args=[consultation.pk, mine.pk]) in page
+    assert '<a href="?paragraph=2">37 more comments on paragraph 2</a>' in page
+
+
+def test_a_paragraphs_page_lists_all_its_comments_a_page_at_a_time(
+    client, consultation, gcg, gcg_member
+):
+    remarks(consultation, [factories.MembershipFactory(group=gcg).person], "3.1", 60)
+    client.force_login(gcg_member)
+    url = consultation.get_absolute_url()
+    with time_machine.travel(OPENS + datetime.timedelta(days=2)):
+        first = client.get(url, {"paragraph": "3.1"}).content.decode()
+        second = client.get(url, {"paragraph": "3.1", "page": "2"}).content.decode()
+        assert client.get(url, {"paragraph": "9"}).status_code == 404
+    assert "60 comments" in first and "early" in first  # the paragraph's own text
+    assert "Remark 0.<" in first and "Remark 49.<" in first and "Remark 50.<" not in first
+    assert "Remark 50.<" in second and "Remark 59.<" in second and "Remark 49.<" not in second
+    assert "Your comment on paragraph 3.1" in first
+
+
+def test_the_page_does_not_grow_with_the_comments(client, consultation, gcg, gcg_member):
+    authors = [factories.MembershipFactory(group=gcg).person for _ in range(10)]
+    numbers = ["", "1", "2", "3", "3.1", "3.2", "4"]
+    client.force_login(gcg_member)
+    url = consultation.get_absolute_url()
+    sizes = []
+    for count in (5, 100):
+        Comment.objects.all().delete()
+        for number in numbers:
+            remarks(consultation, authors, number, count)
+        with time_machine.travel(OPENS + datetime.timedelta(days=2)):
+            sizes.append(len(client.get(url).content))
+    assert sizes[1] < sizes[0] + 200, sizes  # the counts in the links have a digit or two more
 
 
 # --- dispositions ---------------------------------------------------------------------------

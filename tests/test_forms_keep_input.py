@@ -576,6 +576,8 @@ def test_a_refused_form_keeps_what_was_typed_with_the_error_at_its_field(client,
 NOTHING_TO_REFUSE = {
     coordination.forms.ActionItemFilterForm: "filters of a list (GET): a value it cannot use "
     "is left out and the list shows (tests/test_bad_input.py)",
+    coordination.forms.CommentFilterForm: "filters of the secretariat's list of comments (GET): "
+    "a value it cannot use is left out and the list shows (tests/test_bad_input.py)",
     actiongroups.forms.SummaryForm: "one free text, which may be empty",
     coordination.public_forms.PublicForm: "the hidden fields mixed into the public forms",
 }

@@ -150,6 +150,10 @@ def pages(first, staff):
     if staff:
         extra = {
             "consultation manage": reverse("consultation_manage", args=[first["consultation"].pk]),
+            "consultation manage, filtered": reverse(
+                "consultation_manage", args=[first["consultation"].pk]
+            )
+            + "?paragraph=2&disposition=none&order=undisposed&state=not_yet&page=2",
             "new version": reverse("version_new", args=[first["document"].pk]),
             "invite a person": reverse("person_invite"),
             "invitation": reverse("person_invited", args=[first["person"].pk]),
@@ -157,6 +161,7 @@ def pages(first, staff):
     return {
         **extra,
         "consultation": first["consultation"].get_absolute_url(),
+        "consultation paragraph": first["consultation"].get_absolute_url() + "?paragraph=2",
         "diff": reverse("version_diff", args=[first["document"].pk]),
         "dashboard": reverse("dashboard"),
         "meetings": reverse("meeting_list"),
