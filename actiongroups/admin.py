@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from coordination.admin import PublicSubmissionAdmin
+from coordination.admin import CountryColumn, PublicSubmissionAdmin
 
 from . import services
 from .models import ActionGroup, Activity, PartnerApplication
@@ -44,11 +44,11 @@ class ActionGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartnerApplication)
-class PartnerApplicationAdmin(PublicSubmissionAdmin):
-    list_display = ["organisation_name", "kind", "country", "submitted_at", "status"]
+class PartnerApplicationAdmin(CountryColumn, PublicSubmissionAdmin):
+    list_display = ["organisation_name", "kind", "country_name", "submitted_at", "status"]
     list_filter = ["status", "kind"]
     search_fields = ["organisation_name", "contact_name", "email", "commitment"]
-    date_hierarchy = "submitted_at"
+    date_hierarchy = "submitted_at"  # indexed, as the list's order is
     actions = ["accept", "reject", "mark_spam"]
     submission_argument = "application"
 

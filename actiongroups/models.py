@@ -169,6 +169,10 @@ class PartnerApplication(PublicSubmission):
     class Meta(PublicSubmission.Meta):
         verbose_name = _("partner application")
         verbose_name_plural = _("partner applications")
+        indexes = [
+            # used by the admin's list, newest first, and its years, months and days
+            models.Index(fields=["submitted_at"], name="partner_application_submitted"),
+        ]
         constraints = [
             *PublicSubmission.Meta.constraints,
             models.CheckConstraint(

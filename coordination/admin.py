@@ -15,6 +15,8 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -143,6 +145,51 @@ class NamedDateTimeBoxes:
         return formfield
 
 
+class CountryColumn:
+    """An admin whose list shows the record's country."""
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, obj):
+        """The name from the code: the admin's own column for a field with choices would build
+        the list of the world's 250 countries again on every row."""
+        return obj.country.name or None
+
+
+class MeetingFilter(admin.RelatedFieldListFilter):
+    """A meeting is named after its group (“3rd GCG meeting”): the choices load the groups
+    with the meetings, one query for the list rather than one per meeting."""
+
+    def field_choices(self, field, request, model_admin):
+        meetings = Meeting.objects.select_related("group")
+        if ordering := self.field_admin_ordering(field, request, model_admin):
+            meetings = meetings.order_by(*ordering)
+        return [(meeting.pk, str(meeting)) for meeting in meetings]
+
+
+class MeetingChoices:
+    """An admin whose form chooses a meeting: the choices load their groups with them."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Meeting and "queryset" not in kwargs:
+            kwargs["queryset"] = Meeting.objects.select_related("group")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ChoicesReadOnce(BaseChoiceIterator):
+    """A select's choices read from the database once for all the rows of a table, which share
+    them; Django reads them again for each row."""
+
+    def __init__(self, choices):
+        self.choices = choices
+
+    @cached_property
+    def read(self) -> list:
+        return list(iter(self.choices))  # not list(choices), which counts them first
+
+    def __iter__(self):
+        return iter(self.read)
+
+
 class LabelledRowsFormSet(forms.BaseInlineFormSet):
     """A table row's inputs have no <label> of their own: each is named after its column and
     its row (“Status – Sam Okafor”), the delete box too, so a screen reader says what a
@@ -191,8 +238,8 @@ class TableInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "acronym", "kind", "country"]
+class OrganisationAdmin(CountryColumn, SimpleHistoryAdmin):
+    list_display = ["name", "acronym", "kind", "country_name"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym"]
 
@@ -200,6 +247,15 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 class MembershipInline(TableInline):
     model = Membership
     autocomplete_fields = ["person"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "group")  # rows' names
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "group":
+            formfield.choices = ChoicesReadOnce(formfield.choices)
+        return formfield
 
 
 class InvitationFilter(admin.SimpleListFilter):
@@ -234,6 +290,7 @@ class PersonAdmin(SimpleHistoryAdmin):
     list_filter = [InvitationFilter, "organisation__kind", "memberships__group"]
     search_fields = ["full_name", "email", "organisation__name", "organisation__acronym"]
     list_select_related = ["organisation", "user"]
+    list_per_page = 50
     autocomplete_fields = ["organisation", "user"]
     inlines = [MembershipInline]
     actions = ["invite"]
@@ -354,7 +411,10 @@ class OwnAgendaItemsMixin:
             kwargs["queryset"] = AgendaItem.objects.filter(
                 meeting_id=request.resolver_match.kwargs["object_id"]
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "agenda_item":
+            formfield.choices = ChoicesReadOnce(formfield.choices)
+        return formfield
 
 
 class DecisionForm(forms.ModelForm):
@@ -465,11 +525,11 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
+class AgendaItemAdmin(MeetingChoices, SimpleHistoryAdmin):
     """An agenda item's minutes, written after the meeting, on a page of their own."""
 
     list_display = ["__str__", "meeting"]
-    list_filter = ["meeting__group", "meeting"]
+    list_filter = ["meeting__group", ("meeting", MeetingFilter)]
     search_fields = ["title", "minutes"]
     list_select_related = ["meeting__group"]
     fields = ["meeting", "order", "title", "minutes"]
@@ -488,6 +548,9 @@ class ActionItemStatusChangeInline(admin.TabularInline):
     extra = 0
     readonly_fields = ["from_status", "to_status", "changed_at", "changed_by", "note"]
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -531,12 +594,14 @@ class ActionItemAddForm(forms.ModelForm):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(NamedDateTimeBoxes, ServiceActions, SimpleHistoryAdmin):
+class ActionItemAdmin(MeetingChoices, NamedDateTimeBoxes, ServiceActions, SimpleHistoryAdmin):
     list_display = ["title", "meeting", "due_on", "trigger", "status", "status_changed_at"]
-    list_filter = ["status", "meeting__group", "meeting"]
+    list_filter = ["status", "meeting__group", ("meeting", MeetingFilter)]
     search_fields = ["title", "details", "trigger"]
     list_select_related = ["meeting__group"]
-    date_hierarchy = "due_on"
+    date_hierarchy = "due_on"  # indexed, as the list's order is
+    list_per_page = 50
+    show_full_result_count = False  # a second count of ten years of items, on every page
     autocomplete_fields = [
         "owner_people",
         "owner_organisations",
@@ -741,7 +806,7 @@ class DocumentVersionAdmin(ServiceActions, SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(MeetingChoices, SimpleHistoryAdmin):
     form = DecisionForm
     list_display = ["__str__", "meeting", "adopts_version"]
     list_filter = ["meeting__group"]
@@ -757,7 +822,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Annex)
-class AnnexAdmin(SimpleHistoryAdmin):
+class AnnexAdmin(MeetingChoices, SimpleHistoryAdmin):
     list_display = ["__str__", "meeting", "file", "url"]
     list_filter = ["meeting__group"]
     search_fields = ["title"]
@@ -765,7 +830,7 @@ class AnnexAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(MeetingChoices, SimpleHistoryAdmin):
     list_display = ["title", "dates", "city", "notify_days_before"]
     search_fields = ["title", "city"]
     filter_horizontal = ["notify_groups"]
@@ -949,7 +1014,9 @@ class CommentAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "author", "consultation", "paragraph", "disposition", "disposed_by"]
     list_filter = ["disposition", "consultation__audience"]
     search_fields = ["text", "reply", "author__full_name"]
-    list_select_related = ["author", "consultation__version__document", "consultation__audience"]
+    list_select_related = [
+        "author", "consultation__version__document", "consultation__audience", "disposed_by",
+    ]  # fmt: skip
     fields = [
         "consultation", "author", "paragraph", "text", "created_at", "updated_at", "revision",
         "withdrawn_at", "disposition", "reply", "answered_in_paragraph", "disposed_at",
@@ -1038,7 +1105,8 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_filter = [DeliveryStateFilter, "kind", "milestone"]
     list_select_related = ["recipient"]
     search_fields = ["recipient__full_name", "recipient__email"]
-    date_hierarchy = "due_at"
+    date_hierarchy = "due_at"  # indexed
+    show_full_result_count = False  # every reminder ever sent: counted once per page is enough
 
 
 @admin.register(OutboundEmail)
@@ -1050,7 +1118,8 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     list_display += ["attempts", "last_error"]
     list_filter = [DeliveryStateFilter, "kind"]
     search_fields = ["subject", "to"]
-    date_hierarchy = "created_at"
+    date_hierarchy = "created_at"  # indexed
+    show_full_result_count = False  # every email ever sent: counted once per page is enough
     exclude = ["html"]  # the text part says the same, and is what the admin can show safely
 
     @admin.display(description=_("to"))

@@ -1140,6 +1140,8 @@ class ActionItem(models.Model):
         verbose_name_plural = _("action items")
         indexes = [
             models.Index(fields=["status", "due_on"], name="action_item_status_due"),
+            # used by the admin's action item list (in this order) and its years of due dates
+            models.Index(fields=["due_on", "id"], name="action_item_due"),
             # the dashboard's first open items by due date (selectors.action_items_owned_first_due)
             models.Index(
                 fields=["due_on", "id"],
@@ -1661,6 +1663,8 @@ class Reminder(ClaimedDelivery):
                 condition=Q(sent_at__isnull=True, failed_at__isnull=True, dropped_at__isnull=True),
                 name="reminder_pending",
             ),
+            # used by the admin's reminder list: its years, months and days of due dates
+            models.Index(fields=["due_at"], name="reminder_due"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -1700,6 +1704,8 @@ class OutboundEmail(ClaimedDelivery):
                 condition=Q(sent_at__isnull=True, failed_at__isnull=True),
                 name="outbound_email_pending",
             ),
+            # used by the admin's outgoing email list: its years, months and days
+            models.Index(fields=["created_at"], name="outbound_email_created"),
         ]
 
     def __str__(self):

@@ -78,7 +78,7 @@ class InterestSubmissionAdmin(PublicSubmissionAdmin):
     list_display = ["__str__", "contact_name", "email", "submitted_at", "status"]
     list_filter = ["status"]
     search_fields = ["institution", "contact_name", "email", "message"]
-    date_hierarchy = "submitted_at"
+    date_hierarchy = "submitted_at"  # indexed, as the list's order is
     actions = ["accept", "merge", "reject", "mark_spam"]
 
     @admin.action(description=_("Accept: add the country to the pipeline"))

@@ -280,6 +280,10 @@ class InterestSubmission(PublicSubmission):
     class Meta(PublicSubmission.Meta):
         verbose_name = _("pathfinder interest submission")
         verbose_name_plural = _("pathfinder interest submissions")
+        indexes = [
+            # used by the admin's list, newest first, and its years, months and days
+            models.Index(fields=["submitted_at"], name="interest_submitted"),
+        ]
 
     def __str__(self):
         return f"{self.country.name} – {self.institution}"

@@ -1,10 +1,13 @@
 """The secretariat works in the admin: every changelist and change page renders with demo data."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
 from coordination.models import ActionItem, Person
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +84,26 @@ def test_meeting_changes_keep_an_audit_history(client, demo):
     page = client.get(reverse("admin:coordination_meeting_history", args=[meeting.pk]))
     assert page.status_code == 200
     assert meeting.history.count() == 2
+
+
+def test_the_date_drill_down_lists_every_year_from_the_first_to_the_last(client, secretariat):
+    for due_on in (datetime.date(2018, 3, 1), datetime.date(2020, 5, 1), datetime.date(2020, 7, 1)):
+        factories.ActionItemFactory(due_on=due_on)
+    client.force_login(secretariat)
+    url = reverse("admin:coordination_actionitem_changelist")
+
+    page = client.get(url).content.decode()
+    assert [f"?due_on__year={year}" in page for year in (2017, 2018, 2019, 2020, 2021)] == [
+        False, True, True, True, False,
+    ]  # fmt: skip
+    year = client.get(url, {"due_on__year": "2020"}).content.decode()
+    assert "May 2020" in year and "July 2020" in year and "June 2020" not in year
+
+
+def test_the_date_drill_down_opens_the_only_year_at_once(client, secretariat):
+    for due_on in (datetime.date(2020, 5, 1), datetime.date(2020, 7, 1)):
+        factories.ActionItemFactory(due_on=due_on)
+    client.force_login(secretariat)
+
+    page = client.get(reverse("admin:coordination_actionitem_changelist")).content.decode()
+    assert "All dates" in page and "May 2020" in page and "July 2020" in page
