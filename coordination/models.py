@@ -1029,7 +1029,11 @@ class ActionItemQuerySet(models.QuerySet):
         SQLite joins what select_related asks for on every matching row before it sorts them
         (15 ms against 0.3 ms for 1,500 overdue items)."""
         first = self.order_by(*ActionItem.DUE_ORDER).values_list("pk", flat=True)[:limit]
-        return sorted(self.filter(pk__in=list(first)), key=ActionItem.due_order_key)
+        return self.in_due_order(list(first))
+
+    def in_due_order(self, pks) -> list["ActionItem"]:
+        """The items of `pks`, read in one query, in DUE_ORDER."""
+        return sorted(self.filter(pk__in=pks), key=ActionItem.due_order_key)
 
     def owned_by(self, user):
         """Items the user owns (the rule lives in selectors, with its batch form)."""
@@ -1169,9 +1173,13 @@ class ActionItem(models.Model):
     def get_absolute_url(self):
         return reverse("action_item_detail", args=[self.pk])
 
+    @staticmethod
+    def due_sort_key(due_on: datetime.date | None, pk: int) -> tuple:
+        """DUE_ORDER in Python, for keys or items already read."""
+        return (due_on is None, due_on or datetime.date.min, pk)
+
     def due_order_key(self) -> tuple:
-        """DUE_ORDER, for items already read."""
-        return (self.due_on is None, self.due_on or datetime.date.min, self.pk)
+        return self.due_sort_key(self.due_on, self.pk)
 
     def clean(self):
         if self.due_days_after_trigger is not None and not self.trigger:

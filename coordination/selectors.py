@@ -9,7 +9,6 @@ neither).
 """
 
 import dataclasses
-import datetime
 import functools
 import operator
 from collections import defaultdict
@@ -147,10 +146,8 @@ def action_items_owned_first_due(items, user, *, limit: int) -> list[ActionItem]
             .order_by(*ActionItem.DUE_ORDER)
             .values_list("due_on", "pk")[:limit]
         )
-    keys = sorted(first, key=lambda key: (key[0] is None, key[0] or datetime.date.min, key[1]))
-    return sorted(
-        items.filter(pk__in=[pk for _due_on, pk in keys[:limit]]), key=ActionItem.due_order_key
-    )
+    keys = sorted(first, key=lambda key: ActionItem.due_sort_key(*key))
+    return items.in_due_order([pk for _due_on, pk in keys[:limit]])
 
 
 def _owning_conditions(user) -> list[Q]:
