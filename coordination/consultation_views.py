@@ -164,7 +164,8 @@ def consultation_new(request, pk, number):
 
 COMMENTS_SHOWN = 3  # per paragraph on the consultation page; the paragraph's page has them all
 PARAGRAPH_COMMENTS_PER_PAGE = 50
-WHOLE_TEXT = "whole"  # the paragraph page of the comments on the whole text
+# ?paragraph= of the comments on the whole text: on this page as in the secretariat's filters
+WHOLE_TEXT = CommentFilterForm.WHOLE_TEXT
 
 
 def _consultation_page(request, consultation, *, failed=None, status=200):
