@@ -106,7 +106,17 @@ CACHES = {
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 5000},  # the least recently used go first
     },
+    # Rendered fragments of pages, keyed by the record's generation (coordination.caching): a
+    # write moves it on in the database, so each process can keep its own.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
+# How long a fragment is kept at most (0: render every time). Only a write makes one stale,
+# so this only bounds the memory that old generations hold.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=24 * 3600)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # A Redis that is away makes the cache fail within a second, never hang a page.
     CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)

@@ -7,7 +7,9 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
 
     def ready(self):
-        from . import checks, reminder_kinds  # noqa: F401  (checks registers the system checks)
+        from . import caching, checks, reminder_kinds  # noqa: F401  (caching watches the writes,
+
+        # checks registers the system checks)
         from .reminders import register
 
         register(reminder_kinds.ConsultationReminders())

@@ -1741,3 +1741,18 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self):
         return f"{self.email} from {self.ip_address} at {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class RecordStamp(models.Model):
+    """The record's generation, in one row. Cached fragments of pages carry it in their keys
+    (coordination.caching), and every commit that wrote to the record moves it on: in the
+    database, so every process and every worker sees the same generation."""
+
+    generation = models.PositiveBigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("record stamp")
+        verbose_name_plural = _("record stamps")
+
+    def __str__(self):
+        return f"generation {self.generation}"

@@ -97,6 +97,14 @@ def _empty_caches():
 
 
 @pytest.fixture(autouse=True)
+def _fragments_rendered_each_time(settings):
+    """A test's transaction never commits, so the record's generation never moves on within
+    it (coordination.caching): pages render every fragment, except in the tests of the cache,
+    which commit for real (tests/test_fragment_cache.py)."""
+    settings.FRAGMENT_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_and_media(settings, tmp_path):
     """No collectstatic manifest in tests, and uploads go to a throw-away folder."""
     settings.STORAGES = {

@@ -1,0 +1,129 @@
+"""Fragments of pages kept rendered until the record changes.
+
+A fragment's key carries the record's generation (RecordStamp, one row), the language, the
+time zone and the local date, and what the page says it varies on (the reader, the page
+number). Every statement that writes to the record's tables moves the generation on once its
+transaction commits, whichever door it came from: a service, the admin, a `QuerySet.update()`,
+a worker, a management command. So a write makes every fragment miss at once, in every
+process, and there is no invalidation rule per page to forget. Writes to tables that no page
+shows (sessions, login attempts, the outbox's and the reminders' bookkeeping) leave it alone,
+or sending mail would empty the cache.
+
+Each process keeps its own fragments in memory (the `fragments` cache): the generation comes
+from the database, so a process never serves a fragment older than the last commit it can see,
+and a page never waits on the network for one.
+"""
+
+import hashlib
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, connections
+from django.db.backends.signals import connection_created
+from django.db.models import F
+from django.dispatch import receiver
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import RecordStamp
+
+# Tables whose writes change nothing a page shows (prefixes).
+UNRECORDED = (
+    "django_session",
+    "django_admin_log",
+    "axes_",
+    "coordination_recordstamp",
+    "coordination_outboundemail",
+    "coordination_reminder",
+    "coordination_passwordresetrequest",
+)
+_WRITE = re.compile(
+    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE)\s+\"?(\w+)", re.I
+)
+
+
+def fragment(request, name: str, vary: tuple, render: Callable[[], SafeString]) -> SafeString:
+    """`render()`'s HTML, rendered once per generation of the record for this `vary` (and the
+    language, time zone and date). `render` runs the queries: on a hit none of them runs.
+    A fragment holds no form with a CSRF token and nothing that changes with the clock
+    unless `vary` names it."""
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    if not seconds:
+        return render()
+    key = _key(request, name, vary)
+    cache = caches["fragments"]
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, str(html), seconds)
+        return html
+    return mark_safe(html)  # noqa: S308  (what render() returned: its template escaped it)
+
+
+def _key(request, name: str, vary: tuple) -> str:
+    context = (
+        generation_of(request),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+        *vary,
+    )
+    digest = hashlib.sha256(repr(context).encode()).hexdigest()
+    return f"fragment:{name}:{digest}"
+
+
+def generation_of(request) -> int:
+    """The record's generation, read once per request."""
+    if not hasattr(request, "_record_generation"):
+        request._record_generation = generation_read()
+    return request._record_generation
+
+
+def generation_read(using: str = "default") -> int:
+    stamp = RecordStamp.objects.using(using).filter(pk=1).values_list("generation", flat=True)
+    return stamp.first() or 0
+
+
+def generation_bump(using: str = "default") -> None:
+    """Atomic in the database: two commits at once move it on twice. Before the migration
+    that creates the stamp (the writes of the earlier ones), there is nothing to move on."""
+    stamps = RecordStamp.objects.using(using)
+    try:
+        if not stamps.filter(pk=1).update(generation=F("generation") + 1):
+            stamps.bulk_create([RecordStamp(pk=1, generation=1)], ignore_conflicts=True)
+    except DatabaseError:
+        connection = connections[using]
+        if RecordStamp._meta.db_table in connection.introspection.table_names():
+            raise
+
+
+_bumps: dict[str, Callable[[], None]] = {}
+
+
+def _bump_on_commit(alias: str) -> None:
+    """Once per transaction, after it commits: a reader that sees the new generation also
+    sees the new rows, and a rolled-back transaction changes nothing. Outside a transaction,
+    at once."""
+    connection = connections[alias]
+    if not connection.in_atomic_block:
+        generation_bump(alias)
+        return
+    bump = _bumps.setdefault(alias, lambda: generation_bump(alias))
+    if not any(entry[1] is bump for entry in connection.run_on_commit):
+        connection.on_commit(bump)
+
+
+def _watch_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    match = _WRITE.match(sql)
+    if match and not match.group(1).lower().startswith(UNRECORDED):
+        _bump_on_commit(context["connection"].alias)
+    return result
+
+
+@receiver(connection_created, dispatch_uid="coordination.caching.watch_writes")
+def _connection_watch(sender, connection, **kwargs):
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _watch_writes)
