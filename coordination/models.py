@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import re
 import uuid
 import zoneinfo
 
@@ -130,10 +131,15 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
-    @property
+    @cached_property
     def is_secretariat(self) -> bool:
-        """Never staff status: Django caches the permissions on this object (two queries once)."""
-        return self.is_active and self.has_perm(SECRETARIAT_PERMISSION)
+        """Never staff status. One query, kept on this object for the request (every page asks,
+        for the navbar): the rule of selectors.secretariat_users, for this account."""
+        if not self.is_active or self.is_superuser:
+            return self.is_active
+        from .selectors import secretariat_users  # the selectors read the models
+
+        return secretariat_users().filter(pk=self.pk).exists()
 
     @cached_property
     def ownership(self) -> "Ownership":
@@ -143,14 +149,19 @@ class User(AbstractUser):
         (a subquery in every row's EXISTS costs SQLite a lookup per row)."""
         rows = list(
             Person.objects.filter(user_id=self.pk).values_list(
-                "pk", "organisation_id", "memberships__group_id"
+                "pk", "organisation_id", "memberships__group_id", "memberships__role"
             )
         )
         if not rows:
-            return Ownership(None, None, ())
-        person_id, organisation_id, _group_id = rows[0]
-        group_ids = sorted(group_id for *_person, group_id in rows if group_id is not None)
-        return Ownership(person_id, organisation_id, tuple(group_ids))
+            return Ownership(None, None, (), ())
+        person_id, organisation_id, _group_id, _role = rows[0]
+        memberships = sorted((group_id, role) for *_, group_id, role in rows if group_id)
+        return Ownership(
+            person_id,
+            organisation_id,
+            tuple(group_id for group_id, _role in memberships),
+            tuple(group_id for group_id, role in memberships if role in Membership.CHAIR_ROLES),
+        )
 
     @property
     def has_membership(self) -> bool:
@@ -465,6 +476,7 @@ class Ownership:
     person_id: int | None
     organisation_id: int | None
     group_ids: tuple[int, ...]
+    chaired_group_ids: tuple[int, ...]  # the groups the user chairs (Membership.is_chair)
 
 
 def user_group_ids(user) -> tuple[int, ...]:
@@ -1017,9 +1029,36 @@ class DocumentVersion(models.Model):
 # Action items
 
 
+class LiteralIn(models.Expression):
+    """`field IN ('a', 'b')` with the values written into the SQL, not bound: SQLite uses a
+    partial index only when the query states the index's condition itself (the dashboard's
+    first open items, on action_item_open_due: 0.06 ms instead of 27 ms with bound values).
+    For the code's own choices only, never for input."""
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, field: str, values):
+        super().__init__()
+        self.values = tuple(str(value) for value in values)
+        if not all(re.fullmatch(r"[a-z_]+", value) for value in self.values):
+            raise ValueError(f"not a choice of the code: {self.values!r}")
+        self.column = F(field)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.column)
+        return f"{sql} IN ({', '.join(repr(value) for value in self.values)})", params
+
+
 class ActionItemQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(status__in=ActionItem.OPEN_STATUSES)
+        return self.filter(LiteralIn("status", ActionItem.OPEN_STATUSES))
 
     def overdue(self, today: datetime.date):
         return self.open().filter(due_on__lt=today)

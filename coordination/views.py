@@ -6,12 +6,13 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, chairs, selectors
+from . import access, caching, chairs, selectors
 from .clients import client_ip
 from .forms import ActionItemFilterForm, ActionItemStatusForm, OutboxPasswordResetForm
 from .models import (
@@ -46,6 +47,47 @@ def home(request):
 
 @login_required
 def dashboard(request):
+    """The action items, the groups and the papers are kept rendered per reader until the
+    record changes (coordination.caching); the open consultations, whose time left changes by
+    the minute, and what a chair follows of their groups are read every time."""
+    user, now = request.user, timezone.now()
+    chaired_groups = []
+    if user.ownership.chaired_group_ids:  # only a chair pays for the query
+        memberships = Membership.objects.filter(person__user_id=user.pk).select_related("group")
+        # each group the user chairs, as a chair follows it (includes/chair_groups.html)
+        chaired_groups = chairs.chaired_groups_overview(user, memberships, now=now)
+    open_consultations = (
+        selectors.with_response_of(Consultation.objects.visible_to(user), user)
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .select_related("version__document", "audience")
+        .order_by("closes_at")[:10]
+    )
+    return render(
+        request,
+        "coordination/dashboard.html",
+        {
+            "chaired_groups": chaired_groups,
+            "open_consultations": [(c, selectors.response_of(c)) for c in open_consultations],
+            "items_html": caching.fragment(
+                request, "dashboard-items", (user.pk,), lambda: _dashboard_items(request)
+            ),
+            "groups_html": caching.fragment(
+                request, "dashboard-groups", (user.pk,), lambda: _dashboard_groups(request)
+            ),
+            "papers_html": caching.fragment(
+                request, "dashboard-papers", (user.pk,), lambda: _dashboard_papers(request)
+            ),
+        },
+    )
+
+
+def _dashboard_groups(request):
+    memberships = Membership.objects.filter(person__user_id=request.user.pk).select_related("group")
+    return render_to_string("includes/dashboard_groups.html", {"my_groups": memberships}, request)
+
+
+def _dashboard_items(request):
+    """The reader's first 20 open items, and for the secretariat the first 20 overdue ones."""
     user, today = request.user, _today()
     my_items = selectors.action_items_owned_first_due(
         ActionItem.objects.open().select_related("meeting__group", "trigger_document"),
@@ -61,18 +103,21 @@ def dashboard(request):
             .first_due(20)
         )
         prefetch_related_objects(all_overdue, *_OWNERS)
+    return render_to_string(
+        "includes/dashboard_items.html",
+        {"my_items": my_items, "all_overdue": all_overdue, "today": today},
+        request,
+    )
+
+
+def _dashboard_papers(request):
+    """The reader's next meetings and their groups' latest documents."""
+    user = request.user
     meetings = (
         Meeting.objects.visible_to(user)
-        .upcoming(today)
+        .upcoming(_today())
         .select_related("group")
         .order_by("starts_on", "window_starts_on", "number")[:5]
-    )
-    now = timezone.now()
-    open_consultations = (
-        selectors.with_response_of(Consultation.objects.visible_to(user), user)
-        .filter(opens_at__lte=now, closes_at__gt=now)
-        .select_related("version__document", "audience")
-        .order_by("closes_at")[:10]
     )
     versions = (
         DocumentVersion.objects.filter(document__in=Document.objects.visible_to(user))
@@ -81,22 +126,8 @@ def dashboard(request):
         .defer("text", "change_summary")
         .order_by("-created_at", "-pk")[:8]
     )
-    my_groups = Membership.objects.filter(person__user_id=user.pk).select_related("group")
-    # the groups the user chairs, each as a chair follows it (templates/includes/chair_groups.html)
-    chaired_groups = chairs.chaired_groups_overview(user, my_groups, now=timezone.now())
-    return render(
-        request,
-        "coordination/dashboard.html",
-        {
-            "my_groups": my_groups,
-            "chaired_groups": chaired_groups,
-            "my_items": my_items,
-            "all_overdue": all_overdue,
-            "meetings": meetings,
-            "versions": versions,
-            "open_consultations": [(c, selectors.response_of(c)) for c in open_consultations],
-            "today": today,
-        },
+    return render_to_string(
+        "includes/dashboard_papers.html", {"meetings": meetings, "versions": versions}, request
     )
 
 
@@ -119,7 +150,20 @@ def group_meetings(request, slug):
 
 @login_required
 def meeting_detail(request, pk):
+    """The report is the same for every reader who may see the meeting: it is kept rendered
+    once for all of them until the record changes (coordination.caching)."""
     meeting = access.get_meeting_for_user(request.user, pk)
+    report_html = caching.fragment(
+        request, "meeting-report", (meeting.pk,), lambda: _meeting_report(request, meeting)
+    )
+    return render(
+        request,
+        "coordination/meeting_detail.html",
+        {"meeting": meeting, "report_html": report_html},
+    )
+
+
+def _meeting_report(request, meeting):
     # One meeting's rows, ordered within it: the models' default ordering starts with the
     # meeting's own (its group's kind and name, its number), two joins for nothing here.
     agenda_items = list(meeting.agenda_items.order_by("order"))
@@ -142,9 +186,8 @@ def meeting_detail(request, pk):
         .select_related("group")
         .order_by()
     }
-    return render(
-        request,
-        "coordination/meeting_detail.html",
+    return render_to_string(
+        "includes/meeting_report.html",
         {
             "meeting": meeting,
             "agenda_items": agenda_items,
@@ -159,6 +202,7 @@ def meeting_detail(request, pk):
             "next": siblings.get(meeting.number + 1),
             "today": _today(),
         },
+        request,
     )
 
 

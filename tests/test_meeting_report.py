@@ -93,14 +93,14 @@ def test_the_report_renders_its_markdown_once(client, demo):
     assert report(again) == report(first)
 
 
-@pytest.mark.parametrize(("role", "queries"), [("member", 16), ("secretariat", 13)])
+@pytest.mark.parametrize(("role", "queries"), [("member", 15), ("secretariat", 13)])
 def test_the_report_takes_a_fixed_number_of_queries(
     client, demo, role, queries, django_assert_num_queries
 ):
-    """Session, user, the user's permissions (two; none for the demo's officer, a superuser),
-    whether they belong to a group (the navbar asks; not the secretariat), the meeting, its
-    agenda, the previous and next meetings, attendance, decisions, action points and their
-    owners (three), events, annexes."""
+    """Session, user, whether the user is the secretariat (none for the demo's officer, a
+    superuser), whether they belong to a group (the navbar asks; not the secretariat), the
+    meeting, its agenda, the previous and next meetings, attendance, decisions, action points
+    and their owners (three), events, annexes."""
     client.force_login(demo[role])
     with django_assert_num_queries(queries):
         assert client.get(demo["meeting"].get_absolute_url()).status_code == 200
