@@ -220,8 +220,21 @@ def annex_download(request, meeting_pk, number):
 
 @login_required
 def action_item_list(request):
+    """The form, the items and the pages are one fragment per reader and query string: what the
+    reader may see and owns decides the rows, the query string the filters and the page. The
+    filter form is a GET form (no CSRF token), so it can be kept with them."""
+    access.require_member(request.user)
+    body = caching.fragment(
+        request,
+        "action_item_list",
+        (request.user.pk, request.GET.urlencode()),
+        lambda: _action_item_list_body(request),
+    )
+    return render(request, "coordination/action_item_list.html", {"body": body})
+
+
+def _action_item_list_body(request):
     user, today = request.user, _today()
-    access.require_member(user)
     form = ActionItemFilterForm(request.GET or None, user=user)
     items = ActionItem.objects.visible_to(user)
     if form.is_bound and form.is_valid():
@@ -236,10 +249,10 @@ def action_item_list(request):
     page = CappedPaginator(items, PAGE_SIZE, cap=LIST_CAP).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "coordination/action_item_list.html",
+    return render_to_string(
+        "coordination/action_item_list_body.html",
         {"form": form, "page": page, "today": today, "query": query.urlencode()},
+        request,
     )
 
 
