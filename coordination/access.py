@@ -60,7 +60,7 @@ def get_action_item_for_user(user, pk: int) -> ActionItem:
     return get_object_or_404(
         ActionItem.objects.visible_to(user)
         .select_related("meeting__group", "agenda_item", "status_changed_by", "trigger_document")
-        .prefetch_related("owner_people", "owner_organisations", "owner_groups"),
+        .prefetch_related(*ActionItem.owners_prefetch()),
         pk=pk,
     )
 

@@ -1278,11 +1278,25 @@ class ActionItem(models.Model):
         # A date, not a count: “overdue by 2767 days” says nothing one can act on.
         return _("overdue since %(date)s") % {"date": date_format(self.due_on, "j F Y")}
 
+    OWNER_RELATIONS = ("owner_people", "owner_organisations", "owner_groups")
+
+    @classmethod
+    def owners_prefetch(cls) -> list[models.Prefetch]:
+        """The owners as plain lists, which owners_display reads: Django's own prefetch builds a
+        manager and a queryset for each item and relation (9 ms of a page of 50 items)."""
+        return [models.Prefetch(name, to_attr=f"{name}_list") for name in cls.OWNER_RELATIONS]
+
     def owners_display(self) -> str:
-        """Uses the prefetched owners when the caller prefetched them."""
-        names = [str(p) for p in self.owner_people.all()]
-        names += [o.short_name for o in self.owner_organisations.all()]
-        names += [g.name for g in self.owner_groups.all()]
+        """Reads the owners of owners_prefetch() when the caller prefetched them."""
+
+        def owners(name):
+            prefetched = getattr(self, f"{name}_list", None)
+            return getattr(self, name).all() if prefetched is None else prefetched
+
+        people, organisations, groups = (owners(name) for name in self.OWNER_RELATIONS)
+        names = [str(p) for p in people]
+        names += [o.short_name for o in organisations]
+        names += [g.name for g in groups]
         return ", ".join(names)
 
 

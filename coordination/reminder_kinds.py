@@ -288,7 +288,7 @@ class LongOverdueReminders(ReminderKind):
         site = settings.SITE_URL.rstrip("/")
         items = (
             long_overdue_items(today)
-            .prefetch_related("owner_people", "owner_organisations", "owner_groups")
+            .prefetch_related(*ActionItem.owners_prefetch())
             .order_by("due_on", "pk")
         )
         return {

@@ -32,8 +32,6 @@ from .services import ActionItemError, action_item_set_status, action_item_statu
 PAGE_SIZE = 50
 LIST_CAP = 1000  # the action item list counts this far (coordination/pagination.py)
 
-_OWNERS = ("owner_people", "owner_organisations", "owner_groups")
-
 
 def _today():
     return timezone.localdate()
@@ -94,7 +92,7 @@ def _dashboard_items(request):
         user,
         limit=20,
     )
-    prefetch_related_objects(my_items, *_OWNERS)
+    prefetch_related_objects(my_items, *ActionItem.owners_prefetch())
     all_overdue = None
     if user.is_secretariat:
         all_overdue = (
@@ -102,7 +100,7 @@ def _dashboard_items(request):
             .select_related("meeting__group", "trigger_document")
             .first_due(20)
         )
-        prefetch_related_objects(all_overdue, *_OWNERS)
+        prefetch_related_objects(all_overdue, *ActionItem.owners_prefetch())
     return render_to_string(
         "includes/dashboard_items.html",
         {"my_items": my_items, "all_overdue": all_overdue, "today": today},
@@ -175,7 +173,7 @@ def _meeting_report(request, meeting):
     ).order_by("agenda_item__order", "order", "pk")
     action_items = (
         meeting.action_items.select_related("agenda_item", "trigger_document")
-        .prefetch_related(*_OWNERS)
+        .prefetch_related(*ActionItem.owners_prefetch())
         .order_by("order", "pk")
     )
     siblings = {
@@ -243,7 +241,7 @@ def _action_item_list_body(request):
         items = items.open()
     items = (
         items.select_related("meeting__group", "trigger_document")
-        .prefetch_related(*_OWNERS)
+        .prefetch_related(*ActionItem.owners_prefetch())
         .order_by("status", F("due_on").asc(nulls_last=True), "pk")
     )
     page = CappedPaginator(items, PAGE_SIZE, cap=LIST_CAP).get_page(request.GET.get("page"))
