@@ -563,7 +563,8 @@ def _manage_content(request, consultation, query, window, now, refused, form) ->
             "filters": filters,
             "page": page,
             "comments": shown,
-            "dispositions": Comment.Disposition.choices,
+            # translated once, not in each of the page's 25 forms
+            "dispositions": [(value, str(label)) for value, label in Comment.Disposition.choices],
             "query": query,
             "back": f"?{query.urlencode()}" if query else "",
             "states": [(value, label, counts[value]) for value, label in ResponseState.choices],
