@@ -17,16 +17,20 @@ from django.http import (
     QueryDict,
     StreamingHttpResponse,
 )
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import access, calendar, consultations, matrix, reminders, selectors
+from . import access, caching, calendar, consultations, matrix, reminders, selectors
 from .forms import (
     CommentEditForm,
     CommentFilterForm,
@@ -168,52 +172,90 @@ PARAGRAPH_COMMENTS_PER_PAGE = 50
 WHOLE_TEXT = CommentFilterForm.WHOLE_TEXT
 
 
+# Where a fragment's forms get what must differ per request (_forms_filled): the reader's CSRF
+# token, and each comment form's fresh submission key. Derived from the secret key, so no
+# text on the page can spell them, and every process of the site fills the same slots.
+_TOKEN_SLOT = "csrf-token-" + salted_hmac("fragment slot", "csrf token").hexdigest()[:32]
+_KEY_SLOT = "submission-key-" + salted_hmac("fragment slot", "submission key").hexdigest()[:32]
+
+
+def _fragment_render(request, template: str, context: dict) -> SafeString:
+    """The template with the slots where its forms' token and keys go: its `{% csrf_token %}`
+    renders _TOKEN_SLOT, so the HTML may be kept and served to this reader again."""
+    return render_to_string(template, {**context, "csrf_token": _TOKEN_SLOT}, request)
+
+
+def _forms_filled(request, html: str) -> SafeString:
+    """The fragment with this request's CSRF token and a new submission key in each form (a
+    key is used once: a second comment sent with it would read as a double click)."""
+    if _TOKEN_SLOT in html:
+        html = html.replace(_TOKEN_SLOT, get_token(request))
+    parts = html.split(_KEY_SLOT)
+    html = "".join(part + str(uuid.uuid4()) for part in parts[:-1]) + parts[-1]
+    return mark_safe(html)  # noqa: S308  (the template escaped it; a token and keys went in)
+
+
+def _window(consultation, now) -> dict:
+    """What the page shows from the clock: in the key of its fragments."""
+    return {"is_open": consultation.is_open(now), "has_closed": consultation.has_closed(now)}
+
+
 def _consultation_page(request, consultation, *, failed=None, status=200):
     """The draft as numbered paragraphs, each with its first comments (and the member's own),
-    a link to the rest on the paragraph's page, and a form to add one.
+    a link to the rest on the paragraph's page, and a form to add one. Kept rendered for each
+    reader (their comments, their response, whether they may comment) and window state.
 
     failed: (paragraph, form) of a refused comment, shown open with the text kept.
     """
-    user, now = request.user, timezone.now()
-    person = _person(user)
-    visible = Comment.objects.visible_to(user, consultation)
-    totals = visible.count_by_paragraph()
-    by_paragraph = defaultdict(list)
-    for comment in (
-        visible.first_per_paragraph(COMMENTS_SHOWN, author_id=person and person.pk)
-        .select_related("author__organisation")
-        .order_by("created_at", "pk")
-    ):
-        by_paragraph[comment.paragraph].append(comment)
-    failed_paragraph, failed_form = failed if failed else (None, None)
+    window = _window(consultation, timezone.now())
 
-    def item(number, paragraph=None):
-        comments = by_paragraph.get(number, [])
-        refused = failed_form if failed_paragraph == number else None
-        return {
-            "paragraph": paragraph,
-            "number": number,
-            "comments": comments,
-            "more": totals.get(number, 0) - len(comments),
-            "form": refused,
-            "key": refused["submission_key"].value() if refused else uuid.uuid4(),
-        }
+    def body():
+        user = request.user
+        person = _person(user)
+        visible = Comment.objects.visible_to(user, consultation)
+        totals = visible.count_by_paragraph()
+        by_paragraph = defaultdict(list)
+        for comment in (
+            visible.first_per_paragraph(COMMENTS_SHOWN, author_id=person and person.pk)
+            .select_related("author__organisation")
+            .order_by("created_at", "pk")
+        ):
+            by_paragraph[comment.paragraph].append(comment)
+        failed_paragraph, failed_form = failed if failed else (None, None)
 
-    return _render_consultation(
-        request,
-        consultation,
-        {
-            "paragraphs": [item(p.number, p) for p in consultation.version.paragraphs],
-            "whole_text": item(""),
-            "failed_paragraph": failed_paragraph,
-        },
-        person=person,
-        now=now,
-        status=status,
-    )
+        def item(number, paragraph=None):
+            comments = by_paragraph.get(number, [])
+            refused = failed_form if failed_paragraph == number else None
+            return {
+                "paragraph": paragraph,
+                "number": number,
+                "comments": comments,
+                "more": totals.get(number, 0) - len(comments),
+                "form": refused,
+                "key": refused["submission_key"].value() if refused else _KEY_SLOT,
+            }
+
+        return _consultation_body(
+            request,
+            consultation,
+            {
+                "paragraphs": [item(p.number, p) for p in consultation.version.paragraphs],
+                "whole_text": item(""),
+                "failed_paragraph": failed_paragraph,
+            },
+            person=person,
+            window=window,
+        )
+
+    if failed:  # a form as it was sent: this request's alone
+        html = body()
+    else:
+        vary = (consultation.pk, request.user.pk, *window.values())
+        html = caching.fragment(request, "consultation", vary, body)
+    return _render_consultation(request, consultation, html, window=window, status=status)
 
 
-def _render_consultation(request, consultation, context, *, person, now, status=200):
+def _consultation_body(request, consultation, context, *, person, window) -> SafeString:
     in_audience = consultations.is_in_audience(person, consultation)
     response = (
         selectors.consultation_responses([consultation.pk], person_ids=[person.pk]).get(
@@ -222,21 +264,34 @@ def _render_consultation(request, consultation, context, *, person, now, status=
         if in_audience
         else None
     )
-    return render(
+    return _fragment_render(
         request,
-        "coordination/consultation_detail.html",
+        "coordination/consultation_comments.html",
         {
             "consultation": consultation,
-            "version": consultation.version,
-            "is_open": consultation.is_open(now),
-            "has_closed": consultation.has_closed(now),
-            "can_comment": in_audience and consultation.is_open(now),
+            **window,
+            "can_comment": in_audience and window["is_open"],
             "in_audience": in_audience,
             "person": person,
             "response": response,
             "show_dispositions": consultation.dispositions_published or request.user.is_secretariat,
             "whole_text_key": WHOLE_TEXT,
             **context,
+        },
+    )
+
+
+def _render_consultation(request, consultation, body, *, window, one=None, status=200):
+    """The page around its fragment: the window's state, which reads the clock to the second."""
+    return render(
+        request,
+        "coordination/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "version": consultation.version,
+            **window,
+            "one": one,
+            "body": _forms_filled(request, body),
         },
         status=status,
     )
@@ -250,29 +305,38 @@ def _paragraph_page(request, consultation, number):
         if paragraph is None:
             raise Http404
     key = paragraph.number if paragraph else ""
-    person = _person(request.user)
-    page = Paginator(
-        Comment.objects.visible_to(request.user, consultation)
-        .filter(paragraph=key)
-        .select_related("author__organisation")
-        .order_by("created_at", "pk"),
-        PARAGRAPH_COMMENTS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
-    return _render_consultation(
-        request,
-        consultation,
-        {
-            "one": {
-                "paragraph": paragraph,
-                "number": key,
-                "comments": page.object_list,
-                "key": uuid.uuid4(),
+    window = _window(consultation, timezone.now())
+    page_number = request.GET.get("page")
+
+    def body():
+        page = Paginator(
+            Comment.objects.visible_to(request.user, consultation)
+            .filter(paragraph=key)
+            .select_related("author__organisation")
+            .order_by("created_at", "pk"),
+            PARAGRAPH_COMMENTS_PER_PAGE,
+        ).get_page(page_number)
+        return _consultation_body(
+            request,
+            consultation,
+            {
+                "one": {
+                    "paragraph": paragraph,
+                    "number": key,
+                    "comments": page.object_list,
+                    "key": _KEY_SLOT,
+                },
+                "page": page,
+                "query": urlencode({"paragraph": number}),
             },
-            "page": page,
-            "query": urlencode({"paragraph": number}),
-        },
-        person=person,
-        now=timezone.now(),
+            person=_person(request.user),
+            window=window,
+        )
+
+    vary = (consultation.pk, request.user.pk, *window.values(), number, (page_number or "")[:20])
+    html = caching.fragment(request, "consultation-paragraph", vary, body)
+    return _render_consultation(
+        request, consultation, html, window=window, one={"paragraph": paragraph, "number": key}
     )
 
 
@@ -419,14 +483,37 @@ def _manage_query(request) -> QueryDict:
 
 
 def _manage_page(request, consultation, *, refused=None, form=None):
-    """Responses and dispositions, a page of each at a time. A refused disposition re-renders
-    the page with that comment's form as it was filled in and the error at its field (status
-    400), on the page it was sent from, or first if that page no longer holds it."""
-    filters = CommentFilterForm(request.GET, version=consultation.version)
+    """Responses and dispositions, a page of each at a time, kept rendered for each reader,
+    address and window state. A refused disposition re-renders the page with that comment's
+    form as it was filled in and the error at its field (status 400), on the page it was sent
+    from, or first if that page no longer holds it."""
+    now, query = timezone.now(), _manage_query(request)
+    window = _window(consultation, now)
+
+    def body():
+        return _manage_content(request, consultation, query, window, now, refused, form)
+
+    if refused:  # a form as it was sent: this request's alone
+        html = body()
+    else:
+        vary = (consultation.pk, request.user.pk, *window.values(), query.urlencode())
+        html = caching.fragment(request, "consultation-manage", vary, body)
+    return render(
+        request,
+        "coordination/consultation_manage.html",
+        {"body": _forms_filled(request, html)},
+        status=400 if refused else 200,
+    )
+
+
+def _manage_content(request, consultation, query, window, now, refused, form) -> SafeString:
+    """The page's content from `query` alone (its parameters as _manage_query keeps them,
+    which a valid value always fits): what the fragment's key names."""
+    filters = CommentFilterForm(query, version=consultation.version)
     comments = filters.filter(Comment.objects.filter(consultation=consultation).current())
     page = Paginator(
         comments.select_related("author__organisation", "disposed_by"), COMMENTS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    ).get_page(query.get("page"))
     shown = list(page.object_list)
     if refused and refused.pk not in {comment.pk for comment in shown}:
         shown.insert(0, refused)
@@ -449,7 +536,7 @@ def _manage_page(request, consultation, *, refused=None, form=None):
             }
 
     counts = selectors.response_counts(consultation)
-    state = request.GET.get("state", "")
+    state = query.get("state", "")
     if state not in counts:
         state = ""
     listed = Paginator(
@@ -459,25 +546,25 @@ def _manage_page(request, consultation, *, refused=None, form=None):
         RESPONSES_PER_PAGE,
     )
     listed.count = counts[state] if state else sum(counts.values())  # counted already
-    responses = listed.get_page(request.GET.get("responses_page"))
+    responses = listed.get_page(query.get("responses_page"))
     for membership in responses:
         membership.response = selectors.response_of(membership)
     try:
-        consultations.dispositions_publish_check(consultation)
+        consultations.dispositions_publish_check(consultation, at=now)
     except consultations.ConsultationError as error:
         publish_blocker = str(error)
     else:
         publish_blocker = ""
-    now, query = timezone.now(), _manage_query(request)
-    return render(
+    return _fragment_render(
         request,
-        "coordination/consultation_manage.html",
+        "coordination/consultation_manage_content.html",
         {
             "consultation": consultation,
             "filters": filters,
             "page": page,
             "comments": shown,
-            "dispositions": Comment.Disposition.choices,
+            # translated once, not in each of the page's 25 forms
+            "dispositions": [(value, str(label)) for value, label in Comment.Disposition.choices],
             "query": query,
             "back": f"?{query.urlencode()}" if query else "",
             "states": [(value, label, counts[value]) for value, label in ResponseState.choices],
@@ -486,11 +573,9 @@ def _manage_page(request, consultation, *, refused=None, form=None):
             "not_yet": counts[ResponseState.NOT_YET],
             "working": counts[ResponseState.WORKING],
             "responses": responses,
-            "has_closed": consultation.has_closed(now),
             "publish_blocker": publish_blocker,
-            "is_open": consultation.is_open(now),
+            **window,
         },
-        status=400 if refused else 200,
     )
 
 
