@@ -121,13 +121,15 @@ def test_redis_broker_is_reachable():
 def test_the_cache_is_redis_when_cache_url_says_so(tmp_path):
     """Production and docker compose share one Redis cache (with timeouts: a Redis that is
     away never hangs a page); without CACHE_URL each process keeps its own, as `make demo` does.
-    Rendered Markdown is each process's own in both cases."""
+    Rendered Markdown and fragments of pages (keyed by the record's generation, which lives in
+    the database) are each process's own in both cases."""
     code = (
         "from django.conf import settings; "
         "print([(c['BACKEND'].rsplit('.', 1)[-1], c['LOCATION'], c.get('OPTIONS', {})) "
         "for c in settings.CACHES.values()])"
     )
     markdown = ("LocMemCache", "markdown", {"MAX_ENTRIES": 5000})
+    fragments = ("LocMemCache", "fragments", {"MAX_ENTRIES": 2000})
     for cache_url, default in [
         ("", ("LocMemCache", "", {})),
         (
@@ -142,7 +144,7 @@ def test_the_cache_is_redis_when_cache_url_says_so(tmp_path):
         env = {**PRODUCTION, "CACHE_URL": cache_url}
         result = manage("shell", "--verbosity", "0", "-c", code, env=env, tmp_path=tmp_path)
         assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == str([default, markdown])
+        assert result.stdout.strip() == str([default, markdown, fragments])
 
 
 def test_the_redis_cache_named_by_cache_url_is_used(tmp_path):
