@@ -17,6 +17,7 @@ and a page never waits on the network for one.
 import hashlib
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -49,17 +50,26 @@ def fragment(request, name: str, vary: tuple, render: Callable[[], SafeString]) 
     language, time zone and date). `render` runs the queries: on a hit none of them runs.
     A fragment holds no form with a CSRF token and nothing that changes with the clock
     unless `vary` names it."""
+    html = kept(request, name, vary, lambda: str(render()))
+    return mark_safe(html)  # noqa: S308  (what render() returned: its template escaped it)
+
+
+def kept(request, name: str, vary: tuple, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s value (rows, say, that a page then filters by the clock), kept as a
+    fragment is: once per generation of the record for this `vary`. It must pickle."""
     seconds = settings.FRAGMENT_CACHE_SECONDS
     if not seconds:
-        return render()
+        return compute()
     key = _key(request, name, vary)
     cache = caches["fragments"]
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, str(html), seconds)
-        return html
-    return mark_safe(html)  # noqa: S308  (what render() returned: its template escaped it)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+_MISSING = object()
 
 
 def _key(request, name: str, vary: tuple) -> str:

@@ -46,20 +46,20 @@ def home(request):
 @login_required
 def dashboard(request):
     """The action items, the groups and the papers are kept rendered per reader until the
-    record changes (coordination.caching); the open consultations, whose time left changes by
-    the minute, and what a chair follows of their groups are read every time."""
+    record changes (coordination.caching), and so are the rows of the consultations not yet
+    closed; which of those are open, and their time left, are the clock's, every time. What a
+    chair follows of their groups is read every time."""
     user, now = request.user, timezone.now()
     chaired_groups = []
     if user.ownership.chaired_group_ids:  # only a chair pays for the query
         memberships = Membership.objects.filter(person__user_id=user.pk).select_related("group")
         # each group the user chairs, as a chair follows it (includes/chair_groups.html)
         chaired_groups = chairs.chaired_groups_overview(user, memberships, now=now)
-    open_consultations = (
-        selectors.with_response_of(Consultation.objects.visible_to(user), user)
-        .filter(opens_at__lte=now, closes_at__gt=now)
-        .select_related("version__document", "audience")
-        .order_by("closes_at")[:10]
+    # kept per reader until the record changes; which of them are open is the clock's to say
+    consultations = caching.kept(
+        request, "dashboard-consultations", (user.pk,), lambda: _consultations_not_closed(user, now)
     )
+    open_consultations = [c for c in consultations if c.opens_at <= now < c.closes_at][:10]
     return render(
         request,
         "coordination/dashboard.html",
@@ -76,6 +76,18 @@ def dashboard(request):
                 request, "dashboard-papers", (user.pk,), lambda: _dashboard_papers(request)
             ),
         },
+    )
+
+
+def _consultations_not_closed(user, now) -> list[Consultation]:
+    """Those the user may see that have not closed, with the user's response: a few at any
+    time (a document's window lasts weeks), and all of them, so the list stays true as windows
+    open and close while it is kept."""
+    return list(
+        selectors.with_response_of(Consultation.objects.visible_to(user), user)
+        .filter(closes_at__gt=now)
+        .select_related("version__document", "audience")
+        .order_by("closes_at")
     )
 
 

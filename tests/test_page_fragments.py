@@ -120,3 +120,24 @@ def test_a_report_kept_for_its_readers_is_still_refused_to_others(gcg_member, ou
     report = reverse("meeting_detail", args=[meeting.pk])
     assert "Review the ToR." in member.get(report).content.decode()
     assert other.get(report).status_code == 404
+
+
+def test_a_kept_dashboard_opens_and_closes_consultations_with_the_clock(gcg, gcg_member):
+    """No write in between: the clock alone opens and closes the window on the dashboard."""
+    opens = datetime.datetime(2031, 5, 3, 9, 0, tzinfo=datetime.UTC)
+    factories.ConsultationFactory(
+        version__document__title="Guidance Note",
+        version__document__owner_group=gcg,
+        audience=gcg,
+        opens_at=opens,
+        closes_at=opens + datetime.timedelta(minutes=40),
+    )
+    with time_machine.travel(opens - datetime.timedelta(minutes=10)):
+        (member,) = signed_in(gcg_member)
+        assert "Open for comment" not in _dashboard(member)
+    with time_machine.travel(opens + datetime.timedelta(minutes=10)):
+        page = _dashboard(member)
+        assert "Open for comment" in page
+        assert "minutes left)" in page  # the time left, from the clock, not from the cache
+    with time_machine.travel(opens + datetime.timedelta(minutes=50)):
+        assert "Open for comment" not in _dashboard(member)
