@@ -1,10 +1,11 @@
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import (
     AdminSplitDateTime,
     AdminTextareaWidget,
@@ -159,14 +160,51 @@ class CountryColumn:
         return obj.country.name or None
 
 
+class PageRows(Sequence):
+    """A list page's rows, read from the database when they are first drawn. How many there
+    are follows from the count the list has made and the page's slice of the query, so a page
+    whose rows are kept rendered reads none (Django counts them, for “0 of 50 selected”, by
+    reading them all)."""
+
+    def __init__(self, queryset, count: int):
+        self.queryset = queryset
+        query = queryset.query
+        last = count if query.high_mark is None else min(query.high_mark, count)
+        self.count = max(last - query.low_mark, 0)
+
+    @cached_property
+    def rows(self) -> list:
+        return list(self.queryset)
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+class RowsOnDemandChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        if not self.list_editable:  # its formset reads the rows as a queryset
+            self.result_list = PageRows(self.result_list, self.result_count)
+
+
 class ListAtVolume:
     """A list of thousands of records: its rows, pagination, filters, date drill-down and the
     navigation beside them are kept rendered (`{% kept %}` in templates/admin/change_list.html,
     coordination.caching) for each user and query string until the record changes; the view
-    still counts and reads the page's rows. A column drawn from a table whose writes leave
-    the record's generation alone (reminders, the outbox) must be named by `list_vary`."""
+    still counts the rows, and reads a page's rows only to draw them. A column drawn from a
+    table whose writes leave the record's generation alone (reminders, the outbox) must be
+    named by `list_vary`."""
 
     list_kept_until_change = True
+
+    def get_changelist(self, request, **kwargs):
+        return RowsOnDemandChangeList
 
     def action_checkbox(self, obj):
         """Django's own box, drawn without a widget template: most of the time of a list's
@@ -396,9 +434,10 @@ class PersonAdmin(ListAtVolume, SimpleHistoryAdmin):
 
     def list_vary(self, name, cl):
         """A reminder that bounces is the outbox's bookkeeping, which leaves the record's
-        generation alone: the rows shown, read by the view anyway, say whose email failed."""
+        generation alone: the page's rows are drawn again when whose email failed changes
+        (a query for the page's keys and flags, not its rows)."""
         if name == "results":
-            return tuple((person.pk, person.email_failed) for person in cl.result_list)
+            return tuple(cl.result_list.queryset.values_list("pk", "email_failed"))
         return ()
 
     @admin.display(description=_("invitation"), ordering="invited_at")

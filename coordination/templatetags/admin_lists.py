@@ -1,6 +1,7 @@
 import copy
 
 from django import template
+from django.conf import settings
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import get_fields_from_path
@@ -72,6 +73,8 @@ class KeptNode(template.Node):
             or request.method != "GET"  # a list drawn after a POST shows what was posted
             or cl.formset  # list_editable: its inputs carry what was typed and its errors
         ):
+            return self.nodelist.render(context)
+        if not settings.FRAGMENT_CACHE_SECONDS:  # nothing kept: what it varies on is not read
             return self.nodelist.render(context)
         name = self.name.resolve(context)
         vary = (request.user.pk, request.get_full_path(), *model_admin.list_vary(name, cl))
