@@ -54,9 +54,25 @@ def test_a_list_seen_again_is_not_drawn_again(client, officer):
         again = page(client, ACTION_ITEMS)
 
     assert "Action item" in again
-    # the date drill-down's first and last dates, and the filters' choices, were not read
-    assert not [q for q in queries if "ORDER BY 1" in q["sql"]]
-    assert not [q for q in queries if 'FROM "coordination_meeting"' in q["sql"]]
+    # neither the page's rows, nor the date drill-down's first and last dates, nor the
+    # filters' choices were read
+    read = [q["sql"] for q in queries if 'FROM "coordination_' in q["sql"]]
+    assert [sql for sql in read if "coordination_actionitem" in sql] == [
+        'SELECT COUNT(*) AS "__count" FROM "coordination_actionitem"'
+    ]
+    assert not [sql for sql in read if 'FROM "coordination_meeting"' in sql]
+    assert not [sql for sql in read if 'FROM "coordination_group"' in sql]
+
+
+def test_the_last_page_counts_its_own_rows(client, officer):
+    factories.ActionItemFactory.create_batch(53)
+
+    first = page(client, ACTION_ITEMS)
+    last = page(client, ACTION_ITEMS + "?p=2")
+
+    assert "0 of 50 selected" in first
+    assert "0 of 3 selected" in last
+    assert last.count('class="action-select"') == 3
 
 
 def test_a_status_changed_by_the_service_shows_at_once(client, officer):
