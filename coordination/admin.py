@@ -239,9 +239,9 @@ def read_once_per_generation(request, name: str, read: Callable[[], list]) -> li
 
 
 class RelatedChoicesKept(admin.RelatedFieldListFilter):
-    """A filter on a related record (every meeting, every group): its choices are read in the
-    view, whether or not the filters are drawn, to know whether it has any; a list kept until
-    the record changes reads them once per generation."""
+    """A filter on a related record (every meeting, every group): Django reads its choices in
+    the view, to know whether it has any, even when the filters drawn are kept; they are read
+    once per generation of the record instead."""
 
     def field_choices(self, field, request, model_admin):
         return read_once_per_generation(

@@ -159,3 +159,23 @@ def test_each_page_filter_and_order_of_the_list_is_its_own(client, officer):
     assert "Circulate the ToR" in done
     assert "Routine item" not in done
     assert '<li class="selected">\n    <a href="?status__exact=done"' in done
+
+
+@pytest.mark.parametrize(
+    ("url", "most"),
+    [
+        # the session, the reader, the record's generation, the count
+        (ACTION_ITEMS, 4),
+        # and the count of every person, and whose email failed on the page
+        (PEOPLE, 6),
+    ],
+)
+def test_a_list_seen_again_runs_a_few_queries_whatever_its_length(
+    client, officer, url, most, django_assert_max_num_queries
+):
+    factories.ActionItemFactory.create_batch(60)
+    factories.MembershipFactory.create_batch(60)
+    page(client, url)
+
+    with django_assert_max_num_queries(most):
+        page(client, url)

@@ -70,7 +70,7 @@ class KeptNode(template.Node):
         if (
             not getattr(model_admin, "list_kept_until_change", False)
             or request is None
-            or request.method != "GET"  # a list drawn after a POST shows what was posted
+            or request.method != "GET"  # only what a plain visit shows is kept
             or cl.formset  # list_editable: its inputs carry what was typed and its errors
         ):
             return self.nodelist.render(context)
