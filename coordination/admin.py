@@ -1,28 +1,33 @@
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import (
     AdminSplitDateTime,
     AdminTextareaWidget,
     RelatedFieldWidgetWrapper,
 )
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.cache import caches
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import consultations, reminders, selectors, services
+from . import caching, consultations, reminders, selectors, services
 from .models import (
     ActionItem,
     ActionItemStatusChange,
@@ -155,11 +160,105 @@ class CountryColumn:
         return obj.country.name or None
 
 
-class MeetingFilter(admin.RelatedFieldListFilter):
+class PageRows(Sequence):
+    """A list page's rows, read from the database when they are first drawn. How many there
+    are follows from the count the list has made and the page's slice of the query, so a page
+    whose rows are kept rendered reads none (Django counts them, for “0 of 50 selected”, by
+    reading them all)."""
+
+    def __init__(self, queryset, count: int):
+        self.queryset = queryset
+        query = queryset.query
+        last = count if query.high_mark is None else min(query.high_mark, count)
+        self.count = max(last - query.low_mark, 0)
+
+    @cached_property
+    def rows(self) -> list:
+        return list(self.queryset)
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+class RowsOnDemandChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        if not self.list_editable:  # its formset reads the rows as a queryset
+            self.result_list = PageRows(self.result_list, self.result_count)
+
+
+class ListAtVolume:
+    """A list of thousands of records: its rows, pagination, filters, date drill-down and the
+    navigation beside them are kept rendered (`{% kept %}` in templates/admin/change_list.html,
+    coordination.caching) for each user and query string until the record changes; the view
+    still counts the rows, and reads a page's rows only to draw them. A column drawn from a
+    table whose writes leave the record's generation alone (reminders, the outbox) must be
+    named by `list_vary`."""
+
+    list_kept_until_change = True
+
+    def get_changelist(self, request, **kwargs):
+        return RowsOnDemandChangeList
+
+    def action_checkbox(self, obj):
+        """Django's own box, drawn without a widget template: most of the time of a list's
+        rows went to fifty checkbox widgets."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
+
+    def list_vary(self, name: str, cl) -> tuple:
+        """What else the piece `name` of the list `cl` shows, beyond the record."""
+        return ()
+
+
+def read_once_per_generation(request, name: str, read: Callable[[], list]) -> list:
+    """What `read()` returns (a filter's choices, in the language of the request), read again
+    only once the record has changed: the generation of coordination.caching, in each
+    process's own memory as the fragments are."""
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    if not seconds:
+        return read()
+    generation = caching.generation_of(request)
+    key = f"admin-choices:{name}:{generation}:{translation.get_language()}"
+    cache = caches["fragments"]
+    value = cache.get(key)
+    if value is None:
+        value = read()
+        cache.set(key, value, seconds)
+    return value
+
+
+class RelatedChoicesKept(admin.RelatedFieldListFilter):
+    """A filter on a related record (every meeting, every group): Django reads its choices in
+    the view, to know whether it has any, even when the filters drawn are kept; they are read
+    once per generation of the record instead."""
+
+    def field_choices(self, field, request, model_admin):
+        return read_once_per_generation(
+            request,
+            f"{model_admin.opts.label_lower}:{self.field_path}",
+            lambda: self.read_choices(field, request, model_admin),
+        )
+
+    def read_choices(self, field, request, model_admin):
+        return super().field_choices(field, request, model_admin)
+
+
+class MeetingFilter(RelatedChoicesKept):
     """A meeting is named after its group (“3rd GCG meeting”): the choices load the groups
     with the meetings, one query for the list rather than one per meeting."""
 
-    def field_choices(self, field, request, model_admin):
+    def read_choices(self, field, request, model_admin):
         meetings = Meeting.objects.select_related("group")
         if ordering := self.field_admin_ordering(field, request, model_admin):
             meetings = meetings.order_by(*ordering)
@@ -274,7 +373,7 @@ class InvitationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(ListAtVolume, SimpleHistoryAdmin):
     """People are invited from the site's “Invite a person” page (person, groups and invitation
     in one form) or, when already listed here, by the action. What a person chose on their
     Preferences is theirs: shown, not changed, here."""
@@ -287,7 +386,11 @@ class PersonAdmin(SimpleHistoryAdmin):
         "invitation",
         "email_problem",
     ]
-    list_filter = [InvitationFilter, "organisation__kind", "memberships__group"]
+    list_filter = [
+        InvitationFilter,
+        "organisation__kind",
+        ("memberships__group", RelatedChoicesKept),
+    ]
     search_fields = ["full_name", "email", "organisation__name", "organisation__acronym"]
     list_select_related = ["organisation", "user"]
     list_per_page = 50
@@ -328,6 +431,14 @@ class PersonAdmin(SimpleHistoryAdmin):
         if request.user.is_secretariat:
             extra_context = {**(extra_context or {}), "invite_url": reverse("person_invite")}
         return super().changelist_view(request, extra_context)
+
+    def list_vary(self, name, cl):
+        """A reminder that bounces is the outbox's bookkeeping, which leaves the record's
+        generation alone: the page's rows are drawn again when whose email failed changes
+        (a query for the page's keys and flags, not its rows)."""
+        if name == "results":
+            return tuple(cl.result_list.queryset.values_list("pk", "email_failed"))
+        return ()
 
     @admin.display(description=_("invitation"), ordering="invited_at")
     def invitation(self, person):
@@ -594,9 +705,15 @@ class ActionItemAddForm(forms.ModelForm):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(MeetingChoices, NamedDateTimeBoxes, ServiceActions, SimpleHistoryAdmin):
+class ActionItemAdmin(
+    ListAtVolume, MeetingChoices, NamedDateTimeBoxes, ServiceActions, SimpleHistoryAdmin
+):
     list_display = ["title", "meeting", "due_on", "trigger", "status", "status_changed_at"]
-    list_filter = ["status", "meeting__group", ("meeting", MeetingFilter)]
+    list_filter = [
+        "status",
+        ("meeting__group", RelatedChoicesKept),
+        ("meeting", MeetingFilter),
+    ]
     search_fields = ["title", "details", "trigger"]
     list_select_related = ["meeting__group"]
     date_hierarchy = "due_on"  # indexed, as the list's order is

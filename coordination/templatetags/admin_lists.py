@@ -1,11 +1,14 @@
 import copy
 
 from django import template
+from django.conf import settings
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import get_fields_from_path
 from django.db import models
 from django.utils import timezone
+
+from coordination import caching
 
 register = template.Library()
 
@@ -54,3 +57,45 @@ def date_hierarchy_by_span_tag(parser, token):
         template_name="date_hierarchy.html",
         takes_context=False,
     )
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        cl, request = context.get("cl"), context.get("request")
+        model_admin = getattr(cl, "model_admin", None)
+        if (
+            not getattr(model_admin, "list_kept_until_change", False)
+            or request is None
+            or request.method != "GET"  # only what a plain visit shows is kept
+            or cl.formset  # list_editable: its inputs carry what was typed and its errors
+        ):
+            return self.nodelist.render(context)
+        if not settings.FRAGMENT_CACHE_SECONDS:  # nothing kept: what it varies on is not read
+            return self.nodelist.render(context)
+        name = self.name.resolve(context)
+        vary = (request.user.pk, request.get_full_path(), *model_admin.list_vary(name, cl))
+        return caching.fragment(
+            request,
+            f"admin:{cl.opts.label_lower}:{name}",
+            vary,
+            lambda: self.nodelist.render(context),
+        )
+
+
+@register.tag(name="kept")
+def kept_tag(parser, token):
+    """`{% kept "results" %}…{% endkept %}`: a piece of an admin list kept rendered until the
+    record changes (coordination.caching), for the user and the full query string (filters,
+    search, order, page, popup, date drill-down), when its admin asks for it
+    (`list_kept_until_change`). Nothing inside may hold a CSRF token: the list's form keeps
+    its token outside."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes the name of the piece it keeps")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, parser.compile_filter(bits[1]))
