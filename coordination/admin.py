@@ -1,8 +1,7 @@
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
@@ -12,13 +11,12 @@ from django.contrib.admin.widgets import (
     RelatedFieldWidgetWrapper,
 )
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.cache import caches
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -221,32 +219,16 @@ class ListAtVolume:
         return ()
 
 
-def read_once_per_generation(request, name: str, read: Callable[[], list]) -> list:
-    """What `read()` returns (a filter's choices, in the language of the request), read again
-    only once the record has changed: the generation of coordination.caching, in each
-    process's own memory as the fragments are."""
-    seconds = settings.FRAGMENT_CACHE_SECONDS
-    if not seconds:
-        return read()
-    generation = caching.generation_of(request)
-    key = f"admin-choices:{name}:{generation}:{translation.get_language()}"
-    cache = caches["fragments"]
-    value = cache.get(key)
-    if value is None:
-        value = read()
-        cache.set(key, value, seconds)
-    return value
-
-
 class RelatedChoicesKept(admin.RelatedFieldListFilter):
     """A filter on a related record (every meeting, every group): Django reads its choices in
     the view, to know whether it has any, even when the filters drawn are kept; they are read
     once per generation of the record instead."""
 
     def field_choices(self, field, request, model_admin):
-        return read_once_per_generation(
+        return caching.kept(
             request,
-            f"{model_admin.opts.label_lower}:{self.field_path}",
+            f"admin-choices:{model_admin.opts.label_lower}:{self.field_path}",
+            (),
             lambda: self.read_choices(field, request, model_admin),
         )
 
