@@ -567,7 +567,10 @@ def table(report: dict) -> str:
     ]
     for page in report["pages"]:
         cold = page.get("cold")
-        after_a_write = f"{cold['ms']:.0f} ms, {cold['queries']} queries" if cold else "–"
+        after_a_write = "–"
+        if cold:
+            noun = "query" if cold["queries"] == 1 else "queries"
+            after_a_write = f"{cold['ms']:.0f} ms, {cold['queries']} {noun}"
         lines.append(
             f"| {page['page']} | {page['rps']:.1f} | {page['ratio']:.2f} "
             f"| {page['p50_ms']:.0f} ms | {page['p99_ms']:.0f} ms "
