@@ -5,6 +5,13 @@ from tests.browser.walk import Walk
 WALKS_KEY = pytest.StashKey[list]()
 
 
+@pytest.fixture(autouse=True)
+def _fragments_cached(settings):
+    """The live server's requests commit: the flows run with the fragments kept, as in
+    production (coordination.caching), so a page that kept what a click changed shows it."""
+    settings.FRAGMENT_CACHE_SECONDS = 3600
+
+
 @pytest.fixture
 def watch_csp():
     """Wraps pages so that any Content-Security-Policy violation fails the test at its end."""
