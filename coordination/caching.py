@@ -14,11 +14,13 @@ from the database, so a process never serves a fragment older than the last comm
 and a page never waits on the network for one.
 """
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connections
@@ -40,9 +42,33 @@ UNRECORDED = (
     "coordination_reminder",
     "coordination_passwordresetrequest",
 )
-_WRITE = re.compile(
-    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE)\s+\"?(\w+)", re.I
-)
+# A statement writes if its first word (after comments, brackets and a WITH clause) is one of
+# these; it writes to the record unless every table it names is unrecorded.
+_LEADING = re.compile(r"(?:\s+|/\*.*?\*/|--[^\n]*\n|\()*", re.S)
+_WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "COPY", "MERGE", "REPLACE")
+_WITH_WRITE = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.I)
+_TABLE = re.compile(r'"(\w+)"')
+
+
+def writes_to_the_record(sql: str) -> bool:
+    """Whether a statement may change what a page shows: when in doubt (a write naming no
+    table the way Django quotes them), it does."""
+    start = sql[_LEADING.match(sql).end() :]
+    first = start[:8].upper().split(None, 1)[0] if start.strip() else ""
+    if first == "WITH":
+        # a CTE that writes; a plain SELECT ... FOR UPDATE is not a write
+        if not _WITH_WRITE.search(start.replace("FOR UPDATE", "").replace("for update", "")):
+            return False
+    elif first not in _WRITES:
+        return False
+    tables = [name for name in _TABLE.findall(sql) if name in _model_tables()]
+    return not tables or not all(table.lower().startswith(UNRECORDED) for table in tables)
+
+
+@functools.cache
+def _model_tables() -> frozenset[str]:
+    """The names that are tables, not columns, in what Django writes."""
+    return frozenset(model._meta.db_table for model in apps.get_models(include_auto_created=True))
 
 
 def fragment(request, name: str, vary: tuple, render: Callable[[], SafeString]) -> SafeString:
@@ -127,10 +153,23 @@ def _bump_on_commit(alias: str) -> None:
 
 def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    match = _WRITE.match(sql)
-    if match and not match.group(1).lower().startswith(UNRECORDED):
+    if writes_to_the_record(sql):
         _bump_on_commit(context["connection"].alias)
     return result
+
+
+def generation_first(get_response):
+    """Reads the generation before the request reads anything else: a fragment made from rows
+    read before a commit must not be kept under the generation that commit made (the meeting
+    read, then someone's edit committed, then the report kept under the new generation with
+    the old venue, for every reader)."""
+
+    def middleware(request):
+        if settings.FRAGMENT_CACHE_SECONDS:
+            generation_of(request)
+        return get_response(request)
+
+    return middleware
 
 
 @receiver(connection_created, dispatch_uid="coordination.caching.watch_writes")

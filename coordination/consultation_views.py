@@ -306,7 +306,7 @@ def _paragraph_page(request, consultation, number):
             raise Http404
     key = paragraph.number if paragraph else ""
     window = _window(consultation, timezone.now())
-    page_number = request.GET.get("page")
+    page_number = request.GET.get("page", "")[:20]  # the same in the key as on the page
 
     def body():
         page = Paginator(
@@ -333,7 +333,7 @@ def _paragraph_page(request, consultation, number):
             window=window,
         )
 
-    vary = (consultation.pk, request.user.pk, *window.values(), number, (page_number or "")[:20])
+    vary = (consultation.pk, request.user.pk, *window.values(), number, page_number)
     html = caching.fragment(request, "consultation-paragraph", vary, body)
     return _render_consultation(
         request, consultation, html, window=window, one={"paragraph": paragraph, "number": key}

@@ -1041,7 +1041,7 @@ class LiteralIn(models.Expression):
     def __init__(self, field: str, values):
         super().__init__()
         self.values = tuple(str(value) for value in values)
-        if not all(re.fullmatch(r"[a-z_]+", value) for value in self.values):
+        if not self.values or not all(re.fullmatch(r"[a-z_]+", value) for value in self.values):
             raise ValueError(f"not a choice of the code: {self.values!r}")
         self.column = F(field)
 

@@ -73,10 +73,30 @@ def dashboard(request):
                 request, "dashboard-groups", (user.pk,), lambda: _dashboard_groups(request)
             ),
             "papers_html": caching.fragment(
-                request, "dashboard-papers", (user.pk,), lambda: _dashboard_papers(request)
+                request,
+                "dashboard-papers",
+                (user.pk, _next_consultation_close(request, now)),
+                lambda: _dashboard_papers(request),
             ),
         },
     )
+
+
+def _next_consultation_close(request, now):
+    """The next moment any consultation closes: from then on its version reads “Consultation
+    closed on …” (DocumentVersion.status_display), so a list of versions kept before it is
+    made again after it."""
+    closes = caching.kept(
+        request,
+        "consultations-closing",
+        (),
+        lambda: list(
+            Consultation.objects.filter(closes_at__gt=now)
+            .order_by("closes_at")
+            .values_list("closes_at", flat=True)
+        ),
+    )
+    return next((moment for moment in closes if moment > now), None)
 
 
 def _consultations_not_closed(user, now) -> list[Consultation]:

@@ -92,3 +92,24 @@ def test_a_fragment_varies_with_what_it_names_the_language_and_the_time_zone():
         assert _fragment(vary=(1,))[1] is True
     with timezone.override("America/New_York"):
         assert _fragment(vary=(1,))[1] is True
+
+
+def test_the_watch_knows_a_write_to_the_record_from_anything_else():
+    writes = [
+        'INSERT OR IGNORE INTO "coordination_actionitem_owner_groups" ("a") VALUES (%s)',
+        'update "coordination_meeting" set "venue" = %s',
+        'WITH moved AS (SELECT 1) UPDATE "coordination_meeting" SET "venue" = %s',
+        '/* a hint */ DELETE FROM "coordination_comment"',
+        'TRUNCATE "axes_accessattempt", "coordination_meeting"',
+        "COPY coordination_meeting FROM STDIN",  # no table named as Django quotes them
+    ]
+    others = [
+        'SELECT "coordination_meeting"."id" FROM "coordination_meeting" FOR UPDATE',
+        'WITH x AS (SELECT 1) SELECT "coordination_meeting"."id" FROM "coordination_meeting"',
+        'DELETE FROM "django_session" WHERE "session_key" = %s',
+        'UPDATE "coordination_outboundemail" SET "sent_at" = %s WHERE "id" = %s',
+        'TRUNCATE "axes_accessattempt", "django_session"',
+        'SAVEPOINT "s1"',
+    ]
+    assert [sql for sql in writes if not caching.writes_to_the_record(sql)] == []
+    assert [sql for sql in others if caching.writes_to_the_record(sql)] == []

@@ -6,13 +6,15 @@ Everyone signs in before the first page is read: signing in writes the account's
 which would make every fragment miss and hide a cache that serves too much."""
 
 import datetime
+import threading
 
 import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from coordination.models import ActionItem
+from coordination import views
+from coordination.models import ActionItem, Meeting
 from coordination.services import action_item_set_status
 from tests import factories
 from tests.admin_pages import change_page_data
@@ -123,7 +125,8 @@ def test_a_report_kept_for_its_readers_is_still_refused_to_others(gcg_member, ou
 
 
 def test_a_kept_dashboard_opens_and_closes_consultations_with_the_clock(gcg, gcg_member):
-    """No write in between: the clock alone opens and closes the window on the dashboard."""
+    """No write in between: the clock alone opens and closes the window on the dashboard, and
+    the version's status in the latest documents follows."""
     opens = datetime.datetime(2031, 5, 3, 9, 0, tzinfo=datetime.UTC)
     factories.ConsultationFactory(
         version__document__title="Guidance Note",
@@ -139,5 +142,32 @@ def test_a_kept_dashboard_opens_and_closes_consultations_with_the_clock(gcg, gcg
         page = _dashboard(member)
         assert "Open for comment" in page
         assert "minutes left)" in page  # the time left, from the clock, not from the cache
+        assert "Version 1 · Shared for comment" in page  # the latest documents
     with time_machine.travel(opens + datetime.timedelta(minutes=50)):
-        assert "Open for comment" not in _dashboard(member)
+        page = _dashboard(member)
+        assert "Open for comment" not in page
+        assert "Version 1 · Consultation closed on 3 May 2031" in page
+
+
+def test_a_write_committed_while_the_report_is_made_shows_on_the_next_request(
+    monkeypatch, gcg_member, meeting
+):
+    """The meeting is read, then someone's edit commits, then the report is made from the
+    meeting as it was: it must not be kept under the generation of that edit."""
+    (member,) = signed_in(gcg_member)
+    report = reverse("meeting_detail", args=[meeting.pk])
+    read = views.access.get_meeting_for_user
+
+    def read_then_someone_edits(user, pk):
+        found = read(user, pk)
+        edit = threading.Thread(  # another connection, as another process would
+            target=lambda: Meeting.objects.filter(pk=pk).update(venue="Palais des Nations")
+        )
+        edit.start()
+        edit.join()
+        return found
+
+    monkeypatch.setattr(views.access, "get_meeting_for_user", read_then_someone_edits)
+    assert "Palais des Nations" not in member.get(report).content.decode()
+    monkeypatch.undo()
+    assert "Palais des Nations" in member.get(report).content.decode()
