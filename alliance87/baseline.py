@@ -8,9 +8,11 @@ run. Mounted only when BENCH_BASELINE is on (alliance87.urls).
 
 from django.shortcuts import render
 
+from coordination.caching import keeps_nothing
 from coordination.models import ActionItem
 
 
+@keeps_nothing
 def baseline(request):
     items = ActionItem.objects.only("pk", "title", "due_on").order_by("pk")[:50]
     return render(request, "bench/baseline.html", {"items": items})

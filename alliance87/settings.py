@@ -54,7 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "coordination.caching.generation_first",  # before anything reads the record
+    "coordination.caching.GenerationFirst",  # before any view reads the record
     "django.contrib.sessions.middleware.SessionMiddleware",
     "coordination.middleware.language_reset",  # around LocaleMiddleware, which never resets
     "django.middleware.locale.LocaleMiddleware",

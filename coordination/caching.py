@@ -158,18 +158,28 @@ def _watch_writes(execute, sql, params, many, context):
     return result
 
 
-def generation_first(get_response):
-    """Reads the generation before the request reads anything else: a fragment made from rows
-    read before a commit must not be kept under the generation that commit made (the meeting
-    read, then someone's edit committed, then the report kept under the new generation with
-    the old venue, for every reader)."""
+class GenerationFirst:
+    """Reads the generation before the view reads anything: a fragment made from rows read
+    before a commit must not be kept under the generation that commit made (the meeting read,
+    then someone's edit committed, then the report kept under the new generation with the old
+    venue, for every reader). The middleware before it read only the session and the user's
+    own row, whose language and time zone are in the key."""
 
-    def middleware(request):
-        if settings.FRAGMENT_CACHE_SECONDS:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if settings.FRAGMENT_CACHE_SECONDS and not getattr(view_func, "keeps_nothing", False):
             generation_of(request)
-        return get_response(request)
 
-    return middleware
+
+def keeps_nothing(view):
+    """A view that keeps no fragment and reads no generation (the bench's bare baseline)."""
+    view.keeps_nothing = True
+    return view
 
 
 @receiver(connection_created, dispatch_uid="coordination.caching.watch_writes")
