@@ -131,6 +131,7 @@ def test_a_kept_dashboard_opens_and_closes_consultations_with_the_clock(gcg, gcg
     factories.ConsultationFactory(
         version__document__title="Guidance Note",
         version__document__owner_group=gcg,
+        version__number=1,
         audience=gcg,
         opens_at=opens,
         closes_at=opens + datetime.timedelta(minutes=40),
