@@ -258,7 +258,6 @@ def site_prepare(env: dict) -> dict:
     from django.db import connection, connections
     from django.test import Client
     from django.test.utils import (
-        CaptureQueriesContext,
         override_settings,
         setup_test_environment,
     )
@@ -334,39 +333,44 @@ def site_prepare(env: dict) -> dict:
         + PartnerApplication.objects.count(),
     }
 
-    def queries(path, user):
+    def client_for(user):
         client = Client()
         if user is not None:
             client.force_login(user)
-        client.get(path)  # once first: what a warm worker has cached is not counted
-        with CaptureQueriesContext(connection) as captured:
+        return client
+
+    def counted(client, path) -> int:
+        """The queries of one request (Django's query log is emptied as each request starts)."""
+        captured = []
+
+        def count(execute, sql, params, many, context):
+            captured.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             response = client.get(path)
         if response.status_code != 200:
             raise BenchError(f"{path} answers {response.status_code} to the test client")
         return len(captured)
 
+    def queries(path, user):
+        client = client_for(user)
+        client.get(path)  # once first: what a warm worker has cached is not counted
+        return counted(client, path)
+
     def after_a_write(path, user):
         """The page as its first reader after a write gets it: no fragment kept
         (coordination.caching). Its queries, and the median of five requests in this process."""
-        client = Client()
-        if user is not None:
-            client.force_login(user)
+        client = client_for(user)
         with override_settings(FRAGMENT_CACHE_SECONDS=0):
             client.get(path)
-            captured = []
-
-            def count(execute, sql, params, many, context):
-                captured.append(sql)
-                return execute(sql, params, many, context)
-
-            with connection.execute_wrapper(count):
-                client.get(path)
+            count = counted(client, path)
             times = []
             for _ in range(5):
                 start = time.perf_counter()
                 client.get(path)
                 times.append(time.perf_counter() - start)
-        return {"queries": len(captured), "ms": statistics.median(times) * 1000}
+        return {"queries": count, "ms": statistics.median(times) * 1000}
 
     counts = {BASELINE: queries(BASELINE, None)}
     cold = {}

@@ -46,7 +46,9 @@ UNRECORDED = (
 # these; it writes to the record unless every table it names is unrecorded.
 _LEADING = re.compile(r"(?:\s+|/\*.*?\*/|--[^\n]*\n|\()*", re.S)
 _WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "COPY", "MERGE", "REPLACE")
-_WITH_WRITE = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.I)
+_FIRST_WORD = re.compile(r"\w*")
+# a CTE that writes; SELECT ... FOR UPDATE does not
+_WITH_WRITE = re.compile(r"\b(?:INSERT|DELETE|MERGE)\b|(?<!FOR )\bUPDATE\b", re.I)
 _TABLE = re.compile(r'"(\w+)"')
 
 
@@ -54,10 +56,9 @@ def writes_to_the_record(sql: str) -> bool:
     """Whether a statement may change what a page shows: when in doubt (a write naming no
     table the way Django quotes them), it does."""
     start = sql[_LEADING.match(sql).end() :]
-    first = start[:8].upper().split(None, 1)[0] if start.strip() else ""
+    first = _FIRST_WORD.match(start).group().upper()
     if first == "WITH":
-        # a CTE that writes; a plain SELECT ... FOR UPDATE is not a write
-        if not _WITH_WRITE.search(start.replace("FOR UPDATE", "").replace("for update", "")):
+        if not _WITH_WRITE.search(start):
             return False
     elif first not in _WRITES:
         return False

@@ -135,8 +135,10 @@ class User(AbstractUser):
     def is_secretariat(self) -> bool:
         """Never staff status. One query, kept on this object for the request (every page asks,
         for the navbar): the rule of selectors.secretariat_users, for this account."""
-        if not self.is_active or self.is_superuser:
-            return self.is_active
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
         from .selectors import secretariat_users  # the selectors read the models
 
         return secretariat_users().filter(pk=self.pk).exists()

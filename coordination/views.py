@@ -52,9 +52,8 @@ def dashboard(request):
     user, now = request.user, timezone.now()
     chaired_groups = []
     if user.ownership.chaired_group_ids:  # only a chair pays for the query
-        memberships = Membership.objects.filter(person__user_id=user.pk).select_related("group")
         # each group the user chairs, as a chair follows it (includes/chair_groups.html)
-        chaired_groups = chairs.chaired_groups_overview(user, memberships, now=now)
+        chaired_groups = chairs.chaired_groups_overview(user, _memberships_of(user), now=now)
     # kept per reader until the record changes; which of them are open is the clock's to say
     consultations = caching.kept(
         request, "dashboard-consultations", (user.pk,), lambda: _consultations_not_closed(user, now)
@@ -111,8 +110,12 @@ def _consultations_not_closed(user, now) -> list[Consultation]:
     )
 
 
+def _memberships_of(user):
+    return Membership.objects.filter(person__user_id=user.pk).select_related("group")
+
+
 def _dashboard_groups(request):
-    memberships = Membership.objects.filter(person__user_id=request.user.pk).select_related("group")
+    memberships = _memberships_of(request.user)
     return render_to_string("includes/dashboard_groups.html", {"my_groups": memberships}, request)
 
 

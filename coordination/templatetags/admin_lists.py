@@ -72,9 +72,8 @@ class KeptNode(template.Node):
             or request is None
             or request.method != "GET"  # only what a plain visit shows is kept
             or cl.formset  # list_editable: its inputs carry what was typed and its errors
+            or not settings.FRAGMENT_CACHE_SECONDS  # nothing kept: what it varies on is not read
         ):
-            return self.nodelist.render(context)
-        if not settings.FRAGMENT_CACHE_SECONDS:  # nothing kept: what it varies on is not read
             return self.nodelist.render(context)
         name = self.name.resolve(context)
         vary = (request.user.pk, request.get_full_path(), *model_admin.list_vary(name, cl))
