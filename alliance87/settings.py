@@ -46,6 +46,12 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django.contrib.postgres",  # search vectors (used only when the database is PostgreSQL)
+    "rest_framework",
+    "django_filters",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API docs page's assets, served by the app
     "coordination",
     "pathfinders",
     "actiongroups",
