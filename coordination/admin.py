@@ -378,7 +378,7 @@ class PersonAdmin(ListAtVolume, SimpleHistoryAdmin):
     list_per_page = 50
     autocomplete_fields = ["organisation", "user"]
     inlines = [MembershipInline]
-    actions = ["invite"]
+    actions = ["invite", "calendar_key_rotate"]
     readonly_fields = ["invitation", "notification_delivery", "notifications_off", "last_digest_at"]
     fieldsets = (
         (None, {"fields": ["honorific", "full_name", "position", "email", "organisation"]}),
@@ -463,6 +463,23 @@ class PersonAdmin(ListAtVolume, SimpleHistoryAdmin):
                 % {"count": invited},
                 messages.SUCCESS,
             )
+
+    @admin.action(description=_("Give the selected people a new calendar address"))
+    def calendar_key_rotate(self, request, queryset):
+        """For an address shared by mistake: the old one stops working at once."""
+        people = list(queryset)
+        for person in people:
+            services.calendar_key_rotate(person=person)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d person has a new calendar address; the old one no longer works.",
+                "%(count)d people have a new calendar address; the old ones no longer work.",
+                len(people),
+            )
+            % {"count": len(people)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Group)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import access, caching, calendar, consultations, matrix, reminders, selectors
+from . import access, caching, calendar, consultations, matrix, reminders, selectors, services
 from .forms import (
     CommentEditForm,
     CommentFilterForm,
@@ -45,7 +45,6 @@ from .models import (
     ActionItem,
     Comment,
     Consultation,
-    Event,
     Meeting,
     Membership,
     Person,
@@ -704,6 +703,24 @@ def preferences(request):
     )
 
 
+@login_required
+@require_POST
+def calendar_key_new(request):
+    """Preferences' “Get a new address”: for a calendar address shared by mistake."""
+    person = _person(request.user)
+    if person is None:
+        raise Http404
+    services.calendar_key_rotate(person=person)
+    messages.success(
+        request,
+        _(
+            "Your calendar has a new address. The old one no longer works: "
+            "replace it in your calendar program."
+        ),
+    )
+    return redirect(reverse("preferences") + "#calendar")
+
+
 @csrf_exempt  # one click from a mail program (RFC 8058) carries no CSRF token; the link is signed
 def unsubscribe(request, token):
     """No login needed. GET asks to confirm (link checkers must not unsubscribe anyone);
@@ -726,8 +743,8 @@ def unsubscribe(request, token):
 def calendar_feed(request, key):
     """A person's meetings, comment deadlines, action items and events, for their calendar
     program. The address is secret (a random key), so it works without signing in."""
-    person = Person.objects.filter(calendar_key=key).first()
-    if person is None:
+    person = Person.objects.select_related("user").filter(calendar_key=key).first()
+    if person is None or not person.calendar_open:
         raise Http404
     now = timezone.now()
     groups = Membership.objects.filter(person=person).values("group_id")
@@ -736,11 +753,9 @@ def calendar_feed(request, key):
     deadlines = Consultation.objects.filter(
         audience_id__in=groups, closes_at__gte=now - datetime.timedelta(days=30)
     ).select_related("version__document")
-    if person.user:  # the same rules as the pages: items they own, events they may see
-        items = ActionItem.objects.open().filter(due_on__isnull=False).owned_by(person.user)
-        events = selectors.events_visible_to(person.user).filter(starts_on__gte=since.date())
-    else:
-        items, events = ActionItem.objects.none(), Event.objects.none()
+    # the same rules as the pages: items they own, events they may see
+    items = ActionItem.objects.open().filter(due_on__isnull=False).owned_by(person.user)
+    events = selectors.events_visible_to(person.user).filter(starts_on__gte=since.date())
     body = calendar.feed(
         [calendar.meeting_entry(m) for m in meetings.select_related("group")]
         + [calendar.deadline_entry(c) for c in deadlines]

@@ -373,6 +373,12 @@ class Person(models.Model):
             }
         return str(status.label)
 
+    @property
+    def calendar_open(self) -> bool:
+        """The secret calendar address works only while the person has an active account:
+        deactivating the account (from any door) closes it at once; load it with `user`."""
+        return self.user is not None and self.user.is_active
+
 
 # ---------------------------------------------------------------------------
 # Groups

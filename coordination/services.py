@@ -1,6 +1,7 @@
 """Operations that change coordination state. The site, the admin and the demo all call these."""
 
 import datetime
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -233,6 +234,13 @@ def person_invite(
             language=user.language,
         )
     return user
+
+
+def calendar_key_rotate(*, person: Person) -> None:
+    """A new secret calendar address; the old one stops working at once (a shared or leaked
+    address). The key is not part of the person's history, so no history row is written."""
+    person.calendar_key = uuid.uuid4()
+    Person.objects.filter(pk=person.pk).update(calendar_key=person.calendar_key)
 
 
 def public_submission_receive(*, form, ip_address: str | None, notice):

@@ -61,6 +61,7 @@ urlpatterns = [
     path("consultations/<int:pk>/matrix.csv", cv.matrix_csv, name="matrix_csv"),
     path("consultations/<int:pk>/matrix.xlsx", cv.matrix_xlsx, name="matrix_xlsx"),
     path("accounts/preferences/", cv.preferences, name="preferences"),
+    path("accounts/preferences/calendar/new/", cv.calendar_key_new, name="calendar_key_new"),
     path("notifications/unsubscribe/<str:token>/", cv.unsubscribe, name="unsubscribe"),
     path("calendar/<uuid:key>.ics", cv.calendar_feed, name="calendar_feed"),
     path("events/", views.event_list, name="event_list"),

@@ -175,6 +175,7 @@ def cases(demo) -> list[Case]:
         get("unsubscribe", unsubscribe, expect=PUBLIC),  # the signed link is the key
         get("calendar_feed", uuid.uuid4(), expect=(404,) * 6),
         get("calendar_feed", member.calendar_key, expect=PUBLIC),  # the secret address is the key
+        get("calendar_key_new", expect=(LOGIN, 405, 405, 405, 405, 405)),  # POST only
         # --- every signed-in account
         get(
             "dashboard",
