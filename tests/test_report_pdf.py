@@ -319,6 +319,8 @@ def test_the_fetcher_serves_static_files_and_refuses_anything_else():
         "https://report.invalid/static/%2e%2e/manage.py",
         "https://report.invalid/static//etc/passwd",
         "https://report.invalid/static/css/missing.css",
+        "https://report.invalid/static/css",
+        "https://report.invalid/static/css/report-print.css?v=1",
         "file:///etc/passwd",
         "data:text/css,body{}",
     ):

@@ -13,7 +13,7 @@ or an image in it must never make the server fetch a URL (an internal address, a
 import mimetypes
 import posixpath
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -64,7 +64,7 @@ def static_path(url: str) -> Path | None:
     """The file a static URL names, from the finders (the source folders) or STATIC_ROOT
     (after collectstatic, with its hashed names); None for any other URL."""
     parts = urlsplit(url)
-    prefix = urlsplit(BASE_URL + settings.STATIC_URL.lstrip("/"))
+    prefix = urlsplit(urljoin(BASE_URL, settings.STATIC_URL))
     if (parts.scheme, parts.netloc) != (prefix.scheme, prefix.netloc):
         return None
     if parts.query or not parts.path.startswith(prefix.path):
@@ -78,7 +78,7 @@ def static_path(url: str) -> Path | None:
             found = staticfiles_storage.path(name)
     except SuspiciousFileOperation:
         return None
-    return Path(found) if found else None
+    return Path(found) if found and Path(found).is_file() else None
 
 
 def pdf_from_html(html: str) -> bytes:
