@@ -225,10 +225,12 @@ def test_annex_i_as_pdf_lists_the_demo_participants(client, demo):
     assert text.endswith("Page 1 of 1")
 
 
-def test_without_pango_the_page_says_why_and_the_pdfs_answer_503(client, demo, monkeypatch):
-    def missing():
-        raise MISSING_PANGO
+def missing(*args):
+    raise MISSING_PANGO
 
+
+def test_without_pango_the_page_says_why_and_the_pdfs_answer_503(client, demo, monkeypatch):
+    monkeypatch.setattr(pdf, "_open_library", missing)
     monkeypatch.setattr(pdf, "_import_weasyprint", missing)
     meeting = demo["meeting"]
     client.force_login(demo["member"])
@@ -246,6 +248,16 @@ def test_without_pango_the_page_says_why_and_the_pdfs_answer_503(client, demo, m
     assert client.get(reverse("participants_xlsx", args=[meeting.pk])).status_code == 200
 
 
+def test_a_weasyprint_that_fails_to_load_answers_503_not_500(client, demo, monkeypatch):
+    """The libraries open, but WeasyPrint does not load (another library missing, say)."""
+    monkeypatch.setattr(pdf, "_import_weasyprint", missing)
+    client.force_login(demo["member"])
+    for name in ("meeting_report_pdf", "participants_pdf"):
+        response = client.get(reverse(name, args=[demo["meeting"].pk]))
+        assert response.status_code == 503
+        assert "PDFs cannot be made on this server" in response.content.decode()
+
+
 def test_the_site_runs_without_importing_weasyprint():
     """`make demo` on a machine without Pango: nothing imports WeasyPrint until a PDF is
     asked for."""
@@ -253,6 +265,8 @@ def test_the_site_runs_without_importing_weasyprint():
         "import sys, django; django.setup();"
         "from django.urls import get_resolver; get_resolver().url_patterns;"
         "import coordination.views, coordination.report_views, coordination.demo;"
+        "from coordination.reports.pdf import pdf_unavailable_reason as reason;"
+        "assert reason() == '', reason();"
         "print('weasyprint' in sys.modules)"
     )
     result = subprocess.run(

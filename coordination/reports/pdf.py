@@ -1,15 +1,17 @@
 """PDFs made with WeasyPrint, which reads nothing but the site's own static files.
 
 WeasyPrint needs Pango, a system library: where it is missing, importing WeasyPrint raises
-OSError. So it is imported only when a PDF is made, and `pdf_unavailable_reason()` says why a
-PDF cannot be made here, for the pages to show instead of the links. The rest of the site,
-`make demo` included, runs without it.
+OSError. So it is imported only when a PDF is made (where it fails, the answer says why), and
+the rest of the site, `make demo` included, runs without it. `pdf_unavailable_reason()`, which
+every meeting page asks, opens the libraries instead of importing WeasyPrint (about a second,
+once per process).
 
 The HTML is the site's own, but it carries what members typed (minutes, names, links): a link
 or an image in it must never make the server fetch a URL (an internal address, a tracker).
 `static_fetcher` serves the site's static files under STATIC_URL and refuses everything else.
 """
 
+import ctypes
 import mimetypes
 import posixpath
 from pathlib import Path
@@ -30,22 +32,46 @@ class PdfUnavailable(Exception):
     """PDFs cannot be made on this machine; the message says why."""
 
 
+# The system libraries WeasyPrint opens (weasyprint/text/ffi.py; they open GObject, HarfBuzz and
+# fontconfig in turn), by their names on Linux, macOS and Windows.
+LIBRARIES = (
+    ("libpango-1.0.so.0", "libpango-1.0.dylib", "libpango-1.0-0.dll"),
+    ("libpangoft2-1.0.so.0", "libpangoft2-1.0.dylib", "libpangoft2-1.0-0.dll"),
+)
+
+
 def _import_weasyprint():
     import weasyprint  # noqa: PLC0415  (Pango may be missing: see the module's docstring)
 
     return weasyprint
 
 
+def _open_library(name: str) -> None:
+    ctypes.CDLL(name)  # raises OSError when it is not installed
+
+
+def _missing_reason() -> str:
+    return _(
+        "PDFs cannot be made on this server: the Pango text library that WeasyPrint "
+        "needs is not installed. The Secretariat can install it (see the README)."
+    )
+
+
 def pdf_unavailable_reason() -> str:
-    """Why PDFs cannot be made here, or "" when they can."""
-    try:
-        _import_weasyprint()
-    except (OSError, ImportError):
-        return _(
-            "PDFs cannot be made on this server: the Pango text library that WeasyPrint "
-            "needs is not installed. The Secretariat can install it (see the README)."
-        )
+    """Why PDFs cannot be made here, or "" when they can (an open library is opened again in
+    microseconds)."""
+    for names in LIBRARIES:
+        if not any(_opens(name) for name in names):
+            return _missing_reason()
     return ""
+
+
+def _opens(name: str) -> bool:
+    try:
+        _open_library(name)
+    except OSError:
+        return False
+    return True
 
 
 def static_fetcher(url: str):
@@ -86,6 +112,6 @@ def pdf_from_html(html: str) -> bytes:
     try:
         weasyprint = _import_weasyprint()
     except (OSError, ImportError) as missing:
-        raise PdfUnavailable(pdf_unavailable_reason()) from missing
+        raise PdfUnavailable(_missing_reason()) from missing
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=static_fetcher)
     return document.write_pdf()
