@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, BaseUserManager, Permission
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.humanize.templatetags.humanize import apnumber
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Window
@@ -677,6 +678,22 @@ class Meeting(models.Model):
         return self.starts_on is not None
 
     @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD
+
+    @property
+    def not_held_notice(self) -> str:
+        """What a report of a meeting not (yet) held says instead of reporting: a printed
+        agenda must not pass for the minutes of a meeting that never took place."""
+        if self.is_held:
+            return ""
+        if self.status == self.Status.CANCELLED:
+            return _("This meeting was cancelled: there is no report of it.")
+        return _("This meeting has not been held yet (%(dates)s): there is no report of it.") % {
+            "dates": self.dates_display
+        }
+
+    @property
     def dates_display(self) -> str:
         """“28 November 2018”, “29–30 November 2018”, or the tentative window as written."""
         if self.starts_on:
@@ -1256,6 +1273,26 @@ class ActionItem(models.Model):
         return timezone.localtime(triggered_at, tz).date() + datetime.timedelta(
             days=self.due_days_after_trigger
         )
+
+    def deadline_display(self) -> str:
+        """The deadline as the meeting worded it, for a report read long after today:
+        “two weeks after receipt of the revised draft”, and its date once the trigger is
+        recorded; a fixed deadline is its date. (due_label says how far off it is today.)"""
+        date = date_format(self.due_on, "j F Y") if self.due_on else ""
+        if not self.is_relative:
+            return date
+        days = self.due_days_after_trigger
+        if days and days % 7 == 0:
+            relative = ngettext(
+                "%(count)s week after %(trigger)s", "%(count)s weeks after %(trigger)s", days // 7
+            ) % {"count": apnumber(days // 7), "trigger": self.trigger}
+        else:
+            relative = ngettext(
+                "%(count)s day after %(trigger)s", "%(count)s days after %(trigger)s", days
+            ) % {"count": apnumber(days), "trigger": self.trigger}
+        if date:
+            return _("%(relative)s (by %(date)s)") % {"relative": relative, "date": date}
+        return relative
 
     def days_until_due(self, today: datetime.date) -> int | None:
         if self.due_on is None:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import consultation_views as cv
 from . import people_views, views
+from . import report_views as rv
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +10,9 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("groups/<slug:slug>/meetings/", views.group_meetings, name="group_meetings"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/report.pdf", rv.meeting_report_pdf, name="meeting_report_pdf"),
+    path("meetings/<int:pk>/annex-1.pdf", rv.participants_pdf, name="participants_pdf"),
+    path("meetings/<int:pk>/annex-1.xlsx", rv.participants_xlsx, name="participants_xlsx"),
     path(
         "meetings/<int:meeting_pk>/annexes/<int:number>/",
         views.annex_download,

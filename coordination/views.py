@@ -17,7 +17,6 @@ from .clients import client_ip
 from .forms import ActionItemFilterForm, ActionItemStatusForm, OutboxPasswordResetForm
 from .models import (
     ActionItem,
-    Attendance,
     Consultation,
     Decision,
     Document,
@@ -27,6 +26,8 @@ from .models import (
 )
 from .pagination import CappedPaginator
 from .password_resets import ResetLimit, password_reset_throttle
+from .reports.pdf import pdf_unavailable_reason
+from .reports.records import meeting_report_records, meeting_siblings
 from .services import ActionItemError, action_item_set_status, action_item_status_check
 
 PAGE_SIZE = 50
@@ -192,49 +193,18 @@ def meeting_detail(request, pk):
     return render(
         request,
         "coordination/meeting_detail.html",
-        {"meeting": meeting, "report_html": report_html},
+        {
+            "meeting": meeting,
+            "report_html": report_html,
+            "pdf_unavailable": pdf_unavailable_reason(),
+        },
     )
 
 
 def _meeting_report(request, meeting):
-    # One meeting's rows, ordered within it: the models' default ordering starts with the
-    # meeting's own (its group's kind and name, its number), two joins for nothing here.
-    agenda_items = list(meeting.agenda_items.order_by("order"))
-    attendances = meeting.attendances.select_related(
-        "person__organisation", "organisation"
-    ).order_by("organisation__name", "person__full_name")
-    decisions = meeting.decisions.select_related(
-        "agenda_item", "adopts_version__document"
-    ).order_by("agenda_item__order", "order", "pk")
-    action_items = (
-        meeting.action_items.select_related("agenda_item", "trigger_document")
-        .prefetch_related(*ActionItem.owners_prefetch())
-        .order_by("order", "pk")
-    )
-    siblings = {
-        m.number: m
-        for m in Meeting.objects.filter(
-            group=meeting.group, number__in=[meeting.number - 1, meeting.number + 1]
-        )
-        .select_related("group")
-        .order_by()
-    }
     return render_to_string(
         "includes/meeting_report.html",
-        {
-            "meeting": meeting,
-            "agenda_items": agenda_items,
-            "attendances": attendances,
-            "present": [a for a in attendances if a.status != Attendance.Status.APOLOGIES],
-            "apologies": [a for a in attendances if a.status == Attendance.Status.APOLOGIES],
-            "decisions": decisions,
-            "action_items": action_items,
-            "annexes": meeting.annexes.order_by("number"),
-            "events": meeting.events.all(),
-            "previous": siblings.get(meeting.number - 1),
-            "next": siblings.get(meeting.number + 1),
-            "today": _today(),
-        },
+        {**meeting_report_records(meeting), **meeting_siblings(meeting), "today": _today()},
         request,
     )
 
