@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from coordination import access, selectors
 from coordination.models import (
     ActionItem,
+    AgendaItem,
     Comment,
     Consultation,
     Decision,
@@ -76,7 +77,7 @@ class MeetingViewSet(ReadOnlyViewSet):
         items = ActionItem.objects.visible_to(user).prefetch_related(*ActionItem.owners_prefetch())
         prefetch_related_objects(
             [meeting],
-            Prefetch("agenda_items", queryset=meeting.agenda_items.order_by("order")),
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order")),
             Prefetch(
                 "decisions",
                 queryset=Decision.objects.select_related("agenda_item", "adopts_version").order_by(

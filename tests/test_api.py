@@ -13,7 +13,7 @@ from django.urls import reverse
 from rest_framework.throttling import UserRateThrottle
 
 from api import services
-from coordination.models import Comment, Consultation, Document, Meeting, Person
+from coordination.models import Comment, Consultation, Document, Event, Meeting, Person
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +230,95 @@ def test_comments_are_only_those_the_reader_may_see(client, demo):
     )
     assert seen["member"] == visible and "Mine." in visible and "Someone else's." not in visible
     assert {"Mine.", "Someone else's."} <= seen["secretariat"]
+
+
+# --- query counts ---------------------------------------------------------------------------
+
+
+def add_rows(gcg, member_person, n):
+    """n of everything the endpoints list, and n rows in each nested list of one of each."""
+    from django_countries import countries
+
+    from pathfinders.models import PathfinderCountry
+
+    start = Meeting.objects.count()
+    meetings = [
+        factories.MeetingFactory(group=gcg, number=100 + start + i, status="planned")
+        for i in range(n)
+    ]
+    meeting = meetings[0]
+    organisation = factories.OrganisationFactory()
+    for i in range(n):
+        agenda = factories.AgendaItemFactory(meeting=meeting, order=i + 1)
+        factories.DecisionFactory(meeting=meeting, agenda_item=agenda)
+        item = factories.ActionItemFactory(meeting=meeting, order=i + 1)
+        item.owner_people.add(member_person)
+        item.owner_organisations.add(organisation)
+        item.owner_groups.add(gcg)
+    document = factories.DocumentFactory(owner_group=gcg)
+    versions = [factories.DocumentVersionFactory(document=document, number=i + 1) for i in range(n)]
+    consultation = factories.ConsultationFactory(version=versions[0], audience=gcg)
+    for _ in range(n):
+        factories.CommentFactory(
+            consultation=consultation,
+            author=factories.MembershipFactory(group=gcg, person__organisation=organisation).person,
+        )
+        factories.DocumentFactory(owner_group=gcg)
+        factories.ConsultationFactory(version=versions[-1], audience=gcg)
+        factories.EventFactory().notify_groups.add(gcg)
+    taken = set(PathfinderCountry.objects.values_list("country", flat=True))
+    codes = [code for code, _name in countries if code not in taken][:n]
+    for code in codes:
+        factories.PathfinderCountryFactory(
+            country=code, is_public=True, focal_point=member_person, notes="Notes."
+        )
+    return {
+        "meeting-detail": meeting.pk,
+        "document-detail": document.pk,
+        "version-detail": versions[0].pk,
+        "action-item-detail": item.pk,
+        "consultation-detail": consultation.pk,
+        "pathfinder-country-detail": codes[0],
+        "event-detail": Event.objects.order_by("-pk").first().pk,
+    }
+
+
+# Queries per answer to a member, read with a token, however many rows: the token and the
+# account's other tokens (knox), whether they are the secretariat and their groups (the rules),
+# then the endpoint's own (a count and a page, or a record and its nested lists).
+QUERIES = {  # (list, detail)
+    "meeting": (6, 11),  # the detail: agenda, decisions, action items and their three owners
+    "document": (7, 6),
+    "version": (6, 5),
+    "action-item": (9, 8),
+    "consultation": (6, 6),  # the detail: its comments with their authors
+    "pathfinder-country": (6, 5),
+    "event": (7, 6),
+}
+
+
+@pytest.mark.parametrize("role", ["member", "secretariat"])
+def test_each_endpoint_runs_as_many_queries_for_50_rows_as_for_5(
+    client, demo, role, django_assert_max_num_queries
+):
+    gcg = demo["meeting"].group
+    member_person = Person.objects.get(user=demo["member"])
+    _, key = services.token_create(
+        user=demo[role], name="Counts", lifetime=datetime.timedelta(days=30)
+    )
+    counted = {}
+    for n in (5, 50):
+        details = add_rows(gcg, member_person, n)
+        for endpoint in ENDPOINTS:
+            urls = (
+                reverse(f"api:{endpoint}-list"),
+                reverse(f"api:{endpoint}-detail", args=[details[f"{endpoint}-detail"]]),
+            )
+            for url, most in zip(urls, QUERIES[endpoint], strict=True):
+                with django_assert_max_num_queries(most) as queries:
+                    response = client.get(
+                        url, {"page_size": 200}, HTTP_AUTHORIZATION=f"Token {key}"
+                    )
+                assert response.status_code == 200, url
+                counted.setdefault((endpoint, url == urls[0]), set()).add(len(queries))
+    assert all(len(counts) == 1 for counts in counted.values()), counted
