@@ -343,8 +343,8 @@ SPECTACULAR_SETTINGS = {
         "ActionItemStatusEnum": "coordination.models.ActionItemStatus",
     },
 }
-# Personal API tokens: knox's, with a name (api.ApiToken); knox stores a digest, never the key.
-KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105  (a model, not a secret)
+# Personal API tokens (knox's, named by api.TokenName): knox stores a digest, never the key.
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105  (a model, which api's migration names)
 REST_KNOX = {
     "TOKEN_TTL": datetime.timedelta(days=365),  # the longest a person may choose on Preferences
     "AUTO_REFRESH": False,

@@ -1,24 +1,32 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from knox.models import AuthToken
 
 from . import services
-from .models import ApiToken
+from .models import token_name
+
+# knox registers its own: an add form that makes a token (and shows its key) for anyone, and a
+# delete that bypasses the service. This one replaces it.
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
 
 
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+@admin.register(AuthToken)
+class TokenAdmin(admin.ModelAdmin):
     """The secretariat sees every token and revokes any (services.token_revoke). Nobody makes
-    or changes one here: a key is shown only to its owner, on Preferences. knox's own admin
-    registers knox.AuthToken, which this model replaces (KNOX_TOKEN_MODEL): Django ignores it.
-    """
+    or changes one here: a key is shown only to its owner, on Preferences."""
 
     list_display = ["name", "user", "token_key", "created", "expiry"]
-    list_select_related = ["user"]
-    search_fields = ["name", "token_key", "user__email"]
+    list_select_related = ["user", "api_name"]
+    search_fields = ["api_name__name", "token_key", "user__email"]
     fields = ["name", "user", "token_key", "created", "expiry"]
     readonly_fields = fields
     actions = ["revoke"]
+
+    @admin.display(description=_("name"), ordering="api_name__name")
+    def name(self, token):
+        return token_name(token)
 
     def has_add_permission(self, request):
         return False
@@ -42,7 +50,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             try:
                 services.token_revoke(token=token, by=request.user)
             except services.TokenError as error:
-                self.message_user(request, f"{token}: {error}", messages.ERROR)
+                self.message_user(request, f"{token_name(token)}: {error}", messages.ERROR)
             else:
                 revoked += 1
         if revoked:

@@ -1,25 +1,35 @@
-"""Personal API tokens: knox's token (only a digest of the key is stored) with a name."""
+"""Personal API tokens are knox's (knox.AuthToken: it stores a digest of the key and its first
+characters, never the key); this app gives each a name."""
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from knox.models import AbstractAuthToken
+from knox.models import AuthToken
 
 
-class ApiToken(AbstractAuthToken):
-    """The token model of knox (settings.KNOX_TOKEN_MODEL). The key is shown once, when the
-    token is made (services.token_create); the database keeps its first characters
-    (`token_key`, which names it on Preferences) and a SHA-512 digest of the whole."""
+class TokenName(models.Model):
+    """What its owner calls a token (“Reporting spreadsheet”), shown on Preferences and in the
+    admin. Goes with its token (services.token_revoke, and knox's removal of expired ones)."""
 
+    token = models.OneToOneField(
+        AuthToken,
+        verbose_name=_("token"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="api_name",
+    )
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
-        ordering = ["-created"]
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
+        verbose_name = _("API token name")
+        verbose_name_plural = _("API token names")
 
     def __str__(self):
-        return f"{self.name} ({self.token_key}…)"
+        return self.name
 
-    def has_expired(self, at=None) -> bool:
-        return self.expiry is not None and self.expiry <= (at or timezone.now())
+
+def token_name(token: AuthToken) -> str:
+    """The token's name; a token made by another door (a shell) has none."""
+    try:
+        return token.api_name.name
+    except TokenName.DoesNotExist:
+        return ""

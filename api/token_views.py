@@ -2,14 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from knox.models import AuthToken
 
 from . import services
 from .forms import TokenForm
-from .models import ApiToken
+from .models import token_name
 
 
 @login_required
@@ -26,7 +28,11 @@ def token_create(request):
         except services.TokenError as error:
             form.add_error(None, str(error))
         else:
-            return render(request, "api/token_created.html", {"token": token, "key": key})
+            return render(
+                request,
+                "api/token_created.html",
+                {"name": form.cleaned_data["name"], "expiry": token.expiry, "key": key},
+            )
     return render(request, "api/token_refused.html", {"token_form": form}, status=400)
 
 
@@ -34,7 +40,10 @@ def token_create(request):
 @require_POST
 def token_revoke(request, token_key):
     """One's own token; anyone else's is a 404 (the secretariat revokes others in the admin)."""
-    token = get_object_or_404(ApiToken, user=request.user, token_key=token_key)
+    token = AuthToken.objects.filter(user=request.user, token_key=token_key).first()
+    if token is None:
+        raise Http404
+    name = token_name(token)
     services.token_revoke(token=token, by=request.user)
-    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": name})
     return redirect("preferences")

@@ -41,7 +41,8 @@ UNRECORDED = (
     "coordination_outboundemail",
     "coordination_reminder",
     "coordination_passwordresetrequest",
-    "api_apitoken",  # personal API tokens (the api app's; knox deletes expired ones as it reads)
+    "knox_authtoken",  # personal API tokens (knox removes expired ones as it reads them)
+    "api_tokenname",  # and their names
 )
 # A statement writes if its first word (after comments, brackets and a WITH clause) is one of
 # these; it writes to the record unless every table it names is unrecorded.

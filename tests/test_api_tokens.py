@@ -15,7 +15,8 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 
 from api import services
-from api.models import ApiToken
+from api.admin import TokenAdmin
+from api.models import TokenName
 from coordination import caching
 from tests import factories
 
@@ -50,8 +51,8 @@ def test_a_token_made_on_preferences_is_shown_once_then_only_its_start(member_on
     response, key = create_on_preferences(client)
     assert "no-store" in response["Cache-Control"]
     assert "it is shown this once" in response.content.decode()
-    token = ApiToken.objects.get()
-    assert token.name == "Reporting spreadsheet"
+    token = AuthToken.objects.get()
+    assert token.api_name.name == "Reporting spreadsheet"
     assert key.startswith(token.token_key) and len(key) == 64
     # a year, as chosen
     assert token.expiry - timezone.now() > datetime.timedelta(days=364)
@@ -74,7 +75,7 @@ def test_the_token_reads_the_api_as_its_owner(member_on_preferences, gcg):
 
 def test_the_database_never_holds_the_key_only_its_digest(member_on_preferences):
     _, key = create_on_preferences(member_on_preferences)
-    token = ApiToken.objects.get()
+    token = AuthToken.objects.get()
     assert token.digest == hash_token(key)
     for model in apps.get_models():
         for row in model._base_manager.values_list():
@@ -93,7 +94,7 @@ def test_the_form_needs_the_csrf_token(gcg_member):
     client.force_login(gcg_member)
     response = client.post(reverse("api_token_create"), {"name": "x", "lifetime": "30"})
     assert response.status_code == 403
-    assert not ApiToken.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_a_token_needs_a_name_and_a_lifetime_on_offer(member_on_preferences):
@@ -104,7 +105,7 @@ def test_a_token_needs_a_name_and_a_lifetime_on_offer(member_on_preferences):
     response = client.post(reverse("api_token_create"), {"name": "Forever", "lifetime": "99999"})
     assert response.status_code == 400
     assert "Select a valid choice." in response.content.decode()
-    assert not ApiToken.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_ten_tokens_at_most_in_force(member_on_preferences, gcg_member):
@@ -119,17 +120,17 @@ def test_ten_tokens_at_most_in_force(member_on_preferences, gcg_member):
     assert "You already have 10 API tokens: revoke one before making another." in (
         response.content.decode()
     )
-    assert ApiToken.objects.filter(user=gcg_member).count() == 10
+    assert AuthToken.objects.filter(user=gcg_member).count() == 10
 
 
 def test_the_owner_revokes_a_token_on_preferences_and_it_stops_working(member_on_preferences):
     client = member_on_preferences
     _, key = create_on_preferences(client)
-    token = ApiToken.objects.get()
+    token = AuthToken.objects.get()
     assert with_token(key).get(MEETINGS).status_code == 200
     response = client.post(reverse("api_token_revoke", args=[token.token_key]), follow=True)
     assert "The token “Reporting spreadsheet” is revoked." in response.content.decode()
-    assert not ApiToken.objects.exists()
+    assert not AuthToken.objects.exists()
     assert with_token(key).get(MEETINGS).status_code == 401
 
 
@@ -172,10 +173,10 @@ def test_the_secretariat_revokes_a_members_token_in_the_admin(client, gcg_member
         user=gcg_member, name="Script", lifetime=datetime.timedelta(days=30)
     )
     client.force_login(secretariat)
-    listing = client.get(reverse("admin:api_apitoken_changelist")).content.decode()
+    listing = client.get(reverse("admin:knox_authtoken_changelist")).content.decode()
     assert "Script" in listing and token.token_key in listing and key not in listing
     response = client.post(
-        reverse("admin:api_apitoken_changelist"),
+        reverse("admin:knox_authtoken_changelist"),
         {"action": "revoke", admin.helpers.ACTION_CHECKBOX_NAME: [token.pk]},
         follow=True,
     )
@@ -193,7 +194,7 @@ def test_the_admins_delete_page_revokes_through_the_service(
     real = services.token_revoke
     monkeypatch.setattr(services, "token_revoke", lambda **kw: revoked.append(kw) or real(**kw))
     client.force_login(secretariat)
-    delete = reverse("admin:api_apitoken_delete", args=[token.pk])
+    delete = reverse("admin:knox_authtoken_delete", args=[token.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 302
     assert revoked == [{"token": token, "by": secretariat}]
     assert with_token(key).get(MEETINGS).status_code == 401
@@ -202,19 +203,19 @@ def test_the_admins_delete_page_revokes_through_the_service(
 def test_the_admin_makes_and_changes_no_token_and_knoxs_own_admin_is_not_there(
     client, secretariat, gcg_member
 ):
-    assert not admin.site.is_registered(AuthToken)  # knox's, replaced by api.ApiToken
-    assert admin.site.is_registered(ApiToken)
+    assert type(admin.site._registry[AuthToken]) is TokenAdmin  # not knox's own
     token, _ = services.token_create(
         user=gcg_member, name="Script", lifetime=datetime.timedelta(days=30)
     )
     client.force_login(secretariat)
-    assert client.get(reverse("admin:api_apitoken_add")).status_code == 403
-    change = client.post(reverse("admin:api_apitoken_change", args=[token.pk]), {"name": "Renamed"})
+    assert client.get(reverse("admin:knox_authtoken_add")).status_code == 403
+    change = client.post(
+        reverse("admin:knox_authtoken_change", args=[token.pk]), {"name": "Renamed"}
+    )
     assert change.status_code == 403
-    listing = client.get(reverse("admin:api_apitoken_changelist")).content.decode()
+    listing = client.get(reverse("admin:knox_authtoken_changelist")).content.decode()
     assert "delete_selected" not in listing  # the revoke action instead
-    token.refresh_from_db()
-    assert token.name == "Script"
+    assert TokenName.objects.get(token=token).name == "Script"
 
 
 def test_staff_with_the_delete_permission_but_not_the_secretariat_revoke_nothing(
@@ -225,20 +226,20 @@ def test_staff_with_the_delete_permission_but_not_the_secretariat_revoke_nothing
     staff = factories.UserFactory(is_staff=True)
     staff.user_permissions.add(
         *Permission.objects.filter(
-            content_type__app_label="api", codename__in=["view_apitoken", "delete_apitoken"]
+            content_type__app_label="knox", codename__in=["view_authtoken", "delete_authtoken"]
         )
     )
     token, key = services.token_create(
         user=gcg_member, name="Script", lifetime=datetime.timedelta(days=30)
     )
     client.force_login(staff)
-    delete = reverse("admin:api_apitoken_delete", args=[token.pk])
+    delete = reverse("admin:knox_authtoken_delete", args=[token.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     response = client.post(
-        reverse("admin:api_apitoken_changelist"),
+        reverse("admin:knox_authtoken_changelist"),
         {"action": "revoke", admin.helpers.ACTION_CHECKBOX_NAME: [token.pk]},
     )
-    assert ApiToken.objects.filter(pk=token.pk).exists(), response.status_code
+    assert AuthToken.objects.filter(pk=token.pk).exists(), response.status_code
     with pytest.raises(services.TokenError):
         services.token_revoke(token=token, by=staff)
 
@@ -262,9 +263,9 @@ def test_tokens_made_used_and_revoked_leave_the_kept_pages_kept(settings, gcg_me
     with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
         assert with_token(old_key).get(MEETINGS).status_code == 401  # knox deletes it
     assert with_token(key).get(MEETINGS).status_code == 200
-    token = ApiToken.objects.get()
+    token = AuthToken.objects.get()
     client.post(reverse("api_token_revoke", args=[token.token_key]))
-    assert not ApiToken.objects.exists()
+    assert not AuthToken.objects.exists()
     assert caching.generation_read() == before
     factories.OrganisationFactory()  # and a write to the record moves it on
     assert caching.generation_read() > before
