@@ -5,6 +5,7 @@ A group the reader may not see filters to an empty list, as an unknown one does:
 never says whether a group exists. A date that is not a date is a 400 naming the field."""
 
 import django_filters
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import (
@@ -26,12 +27,12 @@ def date_range(field: str, what: str):
         django_filters.DateFilter(
             field_name=field,
             lookup_expr="gte",
-            label=_("%(what)s on or after this date (YYYY-MM-DD)") % {"what": what},
+            label=format_lazy(_("{what} on or after this date (YYYY-MM-DD)"), what=what),
         ),
         django_filters.DateFilter(
             field_name=field,
             lookup_expr="lte",
-            label=_("%(what)s on or before this date (YYYY-MM-DD)") % {"what": what},
+            label=format_lazy(_("{what} on or before this date (YYYY-MM-DD)"), what=what),
         ),
     )
 

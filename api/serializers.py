@@ -209,6 +209,9 @@ class PathfinderCountrySerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="country.name", read_only=True)
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
     focus_areas = serializers.ListField(child=serializers.CharField(), read_only=True)
+    # what members read: whether there is one; who, for the secretariat
+    focal_point_nominated = serializers.SerializerMethodField()
+    resident_coordinator_engaged = serializers.SerializerMethodField()
     focal_point = serializers.CharField(source="focal_point.full_name", default=None)
     resident_coordinator = serializers.CharField(
         source="resident_coordinator.full_name", default=None
@@ -218,12 +221,19 @@ class PathfinderCountrySerializer(serializers.ModelSerializer):
         model = PathfinderCountry
         fields = [
             "url", "country", "name", "stage", "stage_display", "stage_changed_at",
-            "focus_areas", "request_received_on", "resident_coordinator_engaged_on",
+            "focus_areas", "request_received_on", "focal_point_nominated",
+            "resident_coordinator_engaged", "resident_coordinator_engaged_on",
             # the secretariat's (selectors.sees_pipeline_internals)
             "is_public", "focal_point", "resident_coordinator", "notes",
         ]  # fmt: skip
 
     INTERNALS = ("is_public", "focal_point", "resident_coordinator", "notes")
+
+    def get_focal_point_nominated(self, country) -> bool:
+        return country.focal_point_id is not None
+
+    def get_resident_coordinator_engaged(self, country) -> bool:
+        return country.resident_coordinator_id is not None
 
     def to_representation(self, country):
         data = super().to_representation(country)

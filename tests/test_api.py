@@ -142,6 +142,23 @@ def test_user_text_comes_back_as_written_in_valid_json(member_client, demo):
     assert text in [c["text"] for c in data["comments"]]
 
 
+def test_members_read_that_a_country_has_a_focal_point_the_secretariat_who(client, demo):
+    from pathfinders.models import PathfinderCountry
+
+    madagascar = PathfinderCountry.objects.get(country="MG")
+    madagascar.focal_point = factories.PersonFactory(full_name="Ravo Rakoto")
+    madagascar.save()
+    url = reverse("api:pathfinder-country-detail", args=["mg"])
+    client.force_login(demo["member"])
+    _, member = api(client, url)
+    client.force_login(demo["secretariat"])
+    _, secretariat = api(client, url)
+    assert member["name"] == "Madagascar" and member["focal_point_nominated"] is True
+    assert "focal_point" not in member and "notes" not in member
+    assert secretariat["focal_point"] == "Ravo Rakoto"
+    assert {key: secretariat[key] for key in member} == member
+
+
 def test_the_schema_lists_every_endpoint(client, demo):
     response = client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
