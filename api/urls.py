@@ -2,6 +2,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from coordination.caching import keeps_nothing
+
 from . import token_views, views
 
 app_name = "api"
@@ -22,6 +24,8 @@ urlpatterns = [
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
 ]
+for pattern in urlpatterns:
+    keeps_nothing(pattern.callback)  # the API keeps no fragment: no generation to read
 
 # Preferences' token forms: site pages (HTML, CSRF), mounted under accounts/.
 token_urlpatterns = [

@@ -62,6 +62,16 @@ def test_a_token_made_on_preferences_is_shown_once_then_only_its_start(member_on
     assert "Reporting spreadsheet" in preferences
 
 
+def test_a_tokens_name_is_shown_as_typed_never_run(member_on_preferences):
+    client = member_on_preferences
+    name = '<script>alert("x")</script>'
+    response, _key = create_on_preferences(client, name=name)
+    assert name not in response.content.decode()
+    preferences = client.get(reverse("preferences")).content.decode()
+    assert name not in preferences
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in preferences
+
+
 def test_the_token_reads_the_api_as_its_owner(member_on_preferences, gcg):
     factories.MeetingFactory(group=gcg, number=7)
     _, key = create_on_preferences(member_on_preferences)
