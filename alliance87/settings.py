@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "coordination",
     "pathfinders",
     "actiongroups",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -309,3 +310,43 @@ PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", d
 # `make bench-pages` only: mounts /bench/baseline/ (bare Django, one query), the yardstick each
 # page's requests/s is measured against. Off in production.
 BENCH_BASELINE = env.bool("BENCH_BASELINE", default=False)
+
+# The read-only API (/api/v1/): knox tokens (Preferences) or the site's session; JSON only (DRF's
+# browsable pages need inline script, which the CSP refuses: the docs page at /api/v1/docs/
+# browses it instead).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",  # first: an anonymous request gets a 401 naming it
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE", default="1200/hour")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Alliance 8.7 coordination API",
+    "DESCRIPTION": "Read-only: what the reader may see on the site, as JSON.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],  # it describes, holds no data
+    "SWAGGER_UI_DIST": "SIDECAR",  # served by the app (drf_spectacular_sidecar): no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingStatusEnum": "coordination.models.MeetingStatus",
+        "VersionStatusEnum": "coordination.models.DocumentVersionStatus",
+        "ActionItemStatusEnum": "coordination.models.ActionItemStatus",
+    },
+}
+# Personal API tokens (knox's, named by api.TokenName): knox stores a digest, never the key.
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105  (a model, which api's migration names)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=365),  # the longest a person may choose on Preferences
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 10,
+}

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actiongroups import views as actiongroup_views
 from alliance87 import baseline
+from api import urls as api_urls
 from coordination import language_views
 from coordination import views as coordination_views
 from pathfinders import views as pathfinder_views
@@ -21,6 +22,8 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/api-tokens/", include(api_urls.token_urlpatterns)),
+    path("api/v1/", include("api.urls")),
     path("i18n/setlang/", language_views.language_set, name="set_language"),
     path("pathfinders/", include("pathfinders.urls")),
     path("pathfinder-countries/", pathfinder_views.public_overview, name="pathfinder_public"),

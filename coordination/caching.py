@@ -41,6 +41,8 @@ UNRECORDED = (
     "coordination_outboundemail",
     "coordination_reminder",
     "coordination_passwordresetrequest",
+    "knox_authtoken",  # personal API tokens (knox removes expired ones as it reads them)
+    "api_tokenname",  # and their names
 )
 # A statement writes if its first word (after comments, brackets and a WITH clause) is one of
 # these; it writes to the record unless every table it names is unrecorded.

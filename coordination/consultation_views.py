@@ -273,7 +273,7 @@ def _consultation_body(request, consultation, context, *, person, window) -> Saf
             "in_audience": in_audience,
             "person": person,
             "response": response,
-            "show_dispositions": consultation.dispositions_published or request.user.is_secretariat,
+            "show_dispositions": consultation.shows_dispositions_to(request.user),
             "whole_text_key": WHOLE_TEXT,
             **context,
         },

@@ -1455,6 +1455,10 @@ class Consultation(models.Model):
     def has_opened(self, at: datetime.datetime) -> bool:
         return at >= self.opens_at
 
+    def shows_dispositions_to(self, user) -> bool:
+        """The secretariat's answers to the comments: its own until it publishes them."""
+        return self.dispositions_published or user.is_secretariat
+
 
 class CommentDisposition(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")

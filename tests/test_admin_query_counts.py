@@ -1,6 +1,8 @@
 """Every admin list runs the same few queries with two rows as with thirty-two, each row with the
 records its columns, filters and names show; so do an action item's and a person's pages."""
 
+import datetime
+
 import factory
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -9,8 +11,10 @@ from django.contrib.auth.models import Group as PermissionGroup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from knox.models import AuthToken
 
 from actiongroups.models import ActionGroup, PartnerApplication
+from api.services import token_create
 from coordination import models
 from pathfinders.models import InterestSubmission, NationalWorkshop, PathfinderCountry
 from tests import factories
@@ -86,6 +90,14 @@ ROWS = {
     InterestSubmission: factories.InterestSubmissionFactory.create_batch,
     ActionGroup: action_groups,
     PartnerApplication: factories.PartnerApplicationFactory.create_batch,
+    AuthToken: lambda n: [
+        token_create(
+            user=factories.UserFactory(password=None),
+            name="Script",
+            lifetime=datetime.timedelta(days=30),
+        )
+        for _ in range(n)
+    ],
 }
 
 

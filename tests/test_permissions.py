@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actiongroups.models import ActionGroup
+from api.services import token_create
 from coordination import consultations, reminders, selectors
 from coordination.models import (
     SECRETARIAT_GROUP,
@@ -73,7 +74,7 @@ BY_EVERYONE = (True,) * 6
 
 # Not the site's own pages: the admin (its own permissions), and Django's public account pages
 # (they have rows all the same).
-SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMESPACES = {"admin", "api"}  # the API: its own table, tests/test_api_permissions.py
 SKIPPED_PREFIXES = ()
 PUBLIC_AUTH_VIEWS = {
     "login",
@@ -139,6 +140,9 @@ def cases(demo) -> list[Case]:
     activity = ActionGroup.objects.get(group__slug="supply-chains").activities.first()
     activity_data = {"title": "Mapping", "kind": "research", "status": "underway"}
     unsubscribe = reminders.unsubscribe_url(member, "*").rsplit("/", 2)[-2]
+    member_token, _key = token_create(
+        user=demo["member"], name="Spreadsheet", lifetime=datetime.timedelta(days=30)
+    )
     comment_data = {"paragraph": "2", "text": "A comment.", "submission_key": uuid.uuid4()}
     return [
         # --- public pages
@@ -197,6 +201,18 @@ def cases(demo) -> list[Case]:
                 "account-time_zone": "Europe/Paris",
                 "mail-notification_delivery": "daily",
             },
+        ),
+        get("api_token_create", expect=(LOGIN, 405, 405, 405, 405, 405)),
+        post(
+            "api_token_create",
+            expect=(LOGIN, 200, 200, 200, 200, 200),  # one's own token, shown on the answer
+            data={"name": "Reporting", "lifetime": "365"},
+        ),
+        get("api_token_revoke", member_token.token_key, expect=POST_ONLY),
+        post(
+            "api_token_revoke",
+            member_token.token_key,
+            expect=(LOGIN, 404, 404, 404, 302, 404),  # its owner (others: in the admin)
         ),
         get("password_change", expect=SIGNED_IN),
         get("password_change_done", expect=SIGNED_IN),
