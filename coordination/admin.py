@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import caching, consultations, reminders, selectors, services
+from . import caching, consultations, list_exports, reminders, selectors, services
 from .models import (
     ActionItem,
     ActionItemStatusChange,
@@ -709,7 +709,15 @@ class ActionItemAdmin(
     ]
     readonly_fields = ["status_changed_at", "status_changed_by", "triggered_at"]
     inlines = [ActionItemStatusChangeInline]
-    actions = ["mark_open", "mark_in_progress", "mark_done", "mark_dropped", "record_trigger"]
+    actions = [
+        "mark_open",
+        "mark_in_progress",
+        "mark_done",
+        "mark_dropped",
+        "record_trigger",
+        "export_csv",
+        "export_xlsx",
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         """Once the item exists, its status moves only by the actions (the service): a page
@@ -789,6 +797,16 @@ class ActionItemAdmin(
             services.action_item_record_trigger,
             errors=services.ActionItemError,
             name="action_item",
+        )
+
+    @admin.action(description=_("Export the selected action items as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return list_exports.action_items_file(queryset, today=timezone.localdate(), extension="csv")
+
+    @admin.action(description=_("Export the selected action items as XLSX"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return list_exports.action_items_file(
+            queryset, today=timezone.localdate(), extension="xlsx"
         )
 
 
