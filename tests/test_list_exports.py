@@ -257,7 +257,7 @@ def test_the_files_are_named_for_the_list_and_the_day(client, gcg, gcg_member):
                 response["Content-Disposition"]
                 == f'attachment; filename="{stem}-2026-11-26.{extension}"'
             )
-            response.close()
+            b"".join(response.streaming_content)  # the test client closes it at the end
 
 
 # --- meetings ---------------------------------------------------------------------------------
