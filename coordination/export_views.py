@@ -23,9 +23,9 @@ def action_item_export(request, extension):
 
 @login_required
 def meeting_export(request, extension, slug=None):
-    """All meetings, or one group's (its page's link)."""
-    access.require_member(request.user)
+    """All meetings, or one group's (its page's link), refused as their pages refuse them."""
     group = access.get_group_for_user(request.user, slug) if slug else None
+    access.require_member(request.user)
     name = f"meetings-{group.slug}" if group else "meetings"
     return table_response(
         list_exports.MEETING_COLUMNS,
