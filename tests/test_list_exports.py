@@ -78,8 +78,10 @@ def export(client, name, extension, query="", args=()):
 
 
 def titles_on_page(client, query=""):
-    """The titles of the action items the list page shows for this query string."""
-    html = client.get(reverse("action_item_list") + "?" + query).content.decode()
+    """The titles of the action items the list page shows for this query (a string or a dict)."""
+    url = reverse("action_item_list")
+    response = client.get(url, query) if isinstance(query, dict) else client.get(f"{url}?{query}")
+    html = response.content.decode()
     return set(re.findall(r'<a href="/actions/\d+/">([^<]*)</a>', html))
 
 
@@ -383,6 +385,23 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name, extension):
 def test_an_account_without_a_membership_gets_a_403(client, no_membership, name, extension):
     client.force_login(no_membership)
     assert export(client, name, extension).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["", "-1", "abc", "<script>", "9" * 30, "%00", "' OR 1=1 --"])
+def test_junk_in_the_query_is_left_out_as_on_the_page(client, items, gcg_member, value):
+    client.force_login(gcg_member)
+    open_items = {"Circulate the draft", "Send the list of focal points", "Draft the work plan",
+                  "Write to the ministry"}  # fmt: skip
+    for name in ("status", "meeting", "group", "mine", "overdue", "page"):
+        query = {name: value}
+        rows = csv_rows(client.get(reverse("action_item_export", args=["csv"]), query))
+        titles = {row[TITLE] for row in rows[1:]}
+        assert titles == titles_on_page(client, query)
+        if name not in ("mine", "overdue"):  # any value ticks a box
+            assert titles == open_items, query
+        for export_name in ("meeting_export", "event_export"):
+            response = client.get(reverse(export_name, args=["xlsx"]), {name: value})
+            assert xlsx_cells(response)[0][0].value in ("No.", "Event")
 
 
 def test_another_format_is_not_found(client, gcg_member):
