@@ -801,13 +801,16 @@ class ActionItemAdmin(
 
     @admin.action(description=_("Export the selected action items as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
-        return list_exports.action_items_file(queryset, today=timezone.localdate(), extension="csv")
+        return self._export(queryset, "csv")
 
     @admin.action(description=_("Export the selected action items as XLSX"), permissions=["view"])
     def export_xlsx(self, request, queryset):
-        return list_exports.action_items_file(
-            queryset, today=timezone.localdate(), extension="xlsx"
-        )
+        return self._export(queryset, "xlsx")
+
+    def _export(self, queryset, extension):
+        """The site's export of the action item list, with the selected items as its rows."""
+        today = timezone.localdate()
+        return list_exports.action_items_file(queryset.listed(), today=today, extension=extension)
 
 
 class DocumentVersionInline(admin.TabularInline):

@@ -70,10 +70,11 @@ def _link(obj) -> str:
 
 
 def action_items_file(items: QuerySet[ActionItem], *, today, extension: str):
-    """The items as a download named for the day: the site's list, or the admin's selection."""
+    """The items (as ActionItemQuerySet.listed gives them) as a download named for the day: the
+    site's list, or the admin's selection."""
     return table_response(
         ACTION_ITEM_COLUMNS,
-        action_item_rows(items.listed(), today=today),
+        action_item_rows(items, today=today),
         extension=extension,
         name=f"action-items-{today.isoformat()}",
         sheet_title=_("Action items"),
