@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import caching, consultations, reminders, selectors, services
+from . import caching, consultations, list_exports, reminders, selectors, services
 from .models import (
     ActionItem,
     ActionItemStatusChange,
@@ -726,7 +726,15 @@ class ActionItemAdmin(
     ]
     readonly_fields = ["status_changed_at", "status_changed_by", "triggered_at"]
     inlines = [ActionItemStatusChangeInline]
-    actions = ["mark_open", "mark_in_progress", "mark_done", "mark_dropped", "record_trigger"]
+    actions = [
+        "mark_open",
+        "mark_in_progress",
+        "mark_done",
+        "mark_dropped",
+        "record_trigger",
+        "export_csv",
+        "export_xlsx",
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         """Once the item exists, its status moves only by the actions (the service): a page
@@ -807,6 +815,19 @@ class ActionItemAdmin(
             errors=services.ActionItemError,
             name="action_item",
         )
+
+    @admin.action(description=_("Export the selected action items as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return self._export(queryset, "csv")
+
+    @admin.action(description=_("Export the selected action items as XLSX"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return self._export(queryset, "xlsx")
+
+    def _export(self, queryset, extension):
+        """The site's export of the action item list, with the selected items as its rows."""
+        today = timezone.localdate()
+        return list_exports.action_items_file(queryset.listed(), today=today, extension=extension)
 
 
 class DocumentVersionInline(admin.TabularInline):

@@ -11,11 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     QueryDict,
-    StreamingHttpResponse,
 )
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -51,6 +49,7 @@ from .models import (
     ResponseState,
 )
 from .paragraphs import diff_paragraphs
+from .spreadsheets import table_response
 
 
 def _person(user):
@@ -640,32 +639,27 @@ def dispositions_publish(request, pk):
     return redirect(consultation.get_absolute_url() + "manage/")
 
 
-def _matrix_name(consultation: Consultation, extension: str) -> str:
+def _matrix(request, pk, extension: str):
+    access.require_secretariat(request.user)
+    consultation = access.get_consultation_for_user(request.user, pk)
     version = consultation.version
-    return f"{slugify(version.document.title)}-v{version.number}-comments.{extension}"
+    return table_response(
+        matrix.COLUMNS,
+        matrix.matrix_rows(consultation),
+        extension=extension,
+        name=f"{slugify(version.document.title)}-v{version.number}-comments",
+        sheet_title=_("Comments"),
+    )
 
 
 @login_required
 def matrix_csv(request, pk):
-    access.require_secretariat(request.user)
-    consultation = access.get_consultation_for_user(request.user, pk)
-    response = StreamingHttpResponse(
-        matrix.matrix_csv(consultation), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_matrix_name(consultation, "csv")}"'
-    return response
+    return _matrix(request, pk, "csv")
 
 
 @login_required
 def matrix_xlsx(request, pk):
-    access.require_secretariat(request.user)
-    consultation = access.get_consultation_for_user(request.user, pk)
-    return FileResponse(
-        matrix.matrix_xlsx(consultation),
-        as_attachment=True,
-        filename=_matrix_name(consultation, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return _matrix(request, pk, "xlsx")
 
 
 @login_required

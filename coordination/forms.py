@@ -60,6 +60,17 @@ class ActionItemFilterForm(forms.Form):
             return 0
         return sum(1 for value in self.cleaned_data.values() if value)
 
+    def items(self, *, user, today):
+        """The list's items for this query, for the page and its exports alike: those the user
+        may see, narrowed by the filters; with no query, or a value that is not valid (the page
+        says which), the open ones."""
+        items = ActionItem.objects.visible_to(user)
+        if self.is_bound and self.is_valid():
+            items = self.filter(items, user=user, today=today)
+        else:
+            items = items.open()
+        return items.listed()
+
     def filter(self, queryset, *, user, today):
         data = self.cleaned_data
         if data.get("mine"):

@@ -5,35 +5,29 @@ consultation with 10,000 comments costs the same few queries and little memory. 
 goes through `spreadsheets`, which keeps members' text from running as a formula.
 """
 
-import tempfile
-
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from django.utils.translation import gettext_lazy
 
 from .models import Comment, Constituency, Consultation, Membership
-from .spreadsheets import csv_lines, xlsx_cell
+from .spreadsheets import Column, local_time, table_csv, table_xlsx
 
 EXCERPT_LENGTH = 200
 CHUNK = 2000
 
-# header, width (characters), wraps
 COLUMNS = [
-    ("Paragraph", 11, False),
-    ("Paragraph excerpt", 45, True),
-    ("Commenter", 24, True),
-    ("Organisation", 28, True),
-    ("Constituency", 18, True),
-    ("Comment", 60, True),
-    ("Disposition", 16, False),
-    ("Reply", 50, True),
-    ("Answered in paragraph", 12, False),
-    ("Submitted", 18, False),
-    ("Last edited", 18, False),
-    ("Disposed", 18, False),
+    Column(gettext_lazy("Paragraph"), 11),
+    Column(gettext_lazy("Paragraph excerpt"), 45, wraps=True),
+    Column(gettext_lazy("Commenter"), 24, wraps=True),
+    Column(gettext_lazy("Organisation"), 28, wraps=True),
+    Column(gettext_lazy("Constituency"), 18, wraps=True),
+    Column(gettext_lazy("Comment"), 60, wraps=True),
+    Column(gettext_lazy("Disposition"), 16),
+    Column(gettext_lazy("Reply"), 50, wraps=True),
+    Column(gettext_lazy("Answered in paragraph"), 12),
+    Column(gettext_lazy("Submitted"), 18),
+    Column(gettext_lazy("Last edited"), 18),
+    Column(gettext_lazy("Disposed"), 18),
 ]
 
 
@@ -49,19 +43,13 @@ def matrix_comments(consultation: Consultation):
     )
 
 
-def _local(moment):
-    """Spreadsheets know no time zones: the reader's local time, without the zone."""
-    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
-
-
 def matrix_rows(consultation: Consultation):
-    """The rows as Python values (header first); dates stay datetimes for XLSX."""
+    """The rows as Python values, below the header; dates stay datetimes for XLSX."""
     excerpts = {
         p.number: p.text[:EXCERPT_LENGTH] for p in consultation.version.paragraphs if p.number
     }
     constituencies = dict(Constituency.choices)
     dispositions = dict(Comment.Disposition.choices)
-    yield [_(header) for header, _width, _wraps in COLUMNS]
     for comment in matrix_comments(consultation).iterator(chunk_size=CHUNK):
         author = comment.author
         organisation = author.organisation
@@ -75,44 +63,15 @@ def matrix_rows(consultation: Consultation):
             str(dispositions.get(comment.disposition, "")),
             comment.reply,
             comment.answered_in_paragraph,
-            _local(comment.created_at),
-            _local(comment.updated_at) if comment.updated_at != comment.created_at else None,
-            _local(comment.disposed_at),
+            local_time(comment.created_at),
+            local_time(comment.updated_at) if comment.updated_at != comment.created_at else None,
+            local_time(comment.disposed_at),
         ]
 
 
 def matrix_csv(consultation: Consultation):
-    return csv_lines(matrix_rows(consultation))
+    return table_csv(COLUMNS, matrix_rows(consultation))
 
 
 def matrix_xlsx(consultation: Consultation):
-    """A write-only workbook in a temporary file: header frozen, columns sized, text wrapped."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Comments")[:31])
-    sheet.freeze_panes = "A2"
-    for index, (_header, width, _wraps) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    bold = Font(bold=True)
-    rows = matrix_rows(consultation)
-    header = []
-    for value in next(rows):
-        cell = xlsx_cell(sheet, value)
-        cell.font = bold
-        cell.alignment = wrap
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        cells = []
-        for (_header, _width, wraps), value in zip(COLUMNS, row, strict=True):
-            cell = xlsx_cell(sheet, value)
-            cell.alignment = wrap if wraps else top
-            if hasattr(value, "strftime"):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            cells.append(cell)
-        sheet.append(cells)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    return table_xlsx(COLUMNS, matrix_rows(consultation), sheet_title=_("Comments"))

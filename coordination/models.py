@@ -1099,6 +1099,15 @@ class ActionItemQuerySet(models.QuerySet):
         """The items of `pks`, read in one query, in DUE_ORDER."""
         return sorted(self.filter(pk__in=pks), key=ActionItem.due_order_key)
 
+    def listed(self):
+        """With what a row of a list shows (meeting, group, trigger document, owners), in the
+        list's order: by status, then soonest due first, undated last."""
+        return (
+            self.select_related("meeting__group", "trigger_document")
+            .prefetch_related(*ActionItem.owners_prefetch())
+            .order_by("status", F("due_on").asc(nulls_last=True), "pk")
+        )
+
     def owned_by(self, user):
         """Items the user owns (the rule lives in selectors, with its batch form)."""
         from .selectors import action_items_owned_by

@@ -75,6 +75,27 @@ def events_visible_to(user) -> QuerySet[Event]:
     )
 
 
+def events_listed(user, *, today) -> tuple[QuerySet[Event], QuerySet[Event]]:
+    """The list of events, for the page and its exports: those the user may see, the upcoming
+    soonest first, then the past latest first; with the groups they are told to."""
+    events = (
+        events_visible_to(user)
+        .prefetch_related("notify_groups")
+        .order_by("starts_on", "window_starts_on", "title")
+    )
+    upcoming = events.upcoming(today)
+    return upcoming, events.exclude(pk__in=upcoming.values("pk")).order_by("-starts_on")
+
+
+def meetings_listed(user, *, group: Group | None = None) -> QuerySet[Meeting]:
+    """The list of meetings (of one group, or all), for the pages and their exports: those the
+    user may see, by group, the latest first."""
+    meetings = Meeting.objects.visible_to(user).select_related("group")
+    if group is not None:
+        meetings = meetings.filter(group=group)
+    return meetings.order_by("group__name", "-number")
+
+
 def annexes_visible_to(user) -> QuerySet[Annex]:
     """An annex, even its title, is seen by whoever may see its meeting."""
     return Annex.objects.filter(meeting__in=Meeting.objects.visible_to(user).values("pk"))

@@ -1,14 +1,22 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import consultation_views as cv
-from . import people_views, views
+from . import export_views, people_views, views
 from . import report_views as rv
+
+EXPORT = r"export\.(?P<extension>csv|xlsx)$"  # a list page's download, in either format
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("groups/<slug:slug>/meetings/", views.group_meetings, name="group_meetings"),
+    re_path(r"^meetings/" + EXPORT, export_views.meeting_export, name="meeting_export"),
+    re_path(
+        r"^groups/(?P<slug>[-\w]+)/meetings/" + EXPORT,
+        export_views.meeting_export,
+        name="group_meeting_export",
+    ),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/report.pdf", rv.meeting_report_pdf, name="meeting_report_pdf"),
     path("meetings/<int:pk>/annex-1.pdf", rv.participants_pdf, name="participants_pdf"),
@@ -19,6 +27,7 @@ urlpatterns = [
         name="annex_download",
     ),
     path("actions/", views.action_item_list, name="action_item_list"),
+    re_path(r"^actions/" + EXPORT, export_views.action_item_export, name="action_item_export"),
     path("actions/<int:pk>/", views.action_item_detail, name="action_item_detail"),
     path("actions/<int:pk>/status/", views.action_item_status, name="action_item_status"),
     path("documents/", views.document_list, name="document_list"),
@@ -69,6 +78,7 @@ urlpatterns = [
     path("notifications/unsubscribe/<str:token>/", cv.unsubscribe, name="unsubscribe"),
     path("calendar/<uuid:key>.ics", cv.calendar_feed, name="calendar_feed"),
     path("events/", views.event_list, name="event_list"),
+    re_path(r"^events/" + EXPORT, export_views.event_export, name="event_export"),
     path("people/invite/", people_views.person_invite, name="person_invite"),
     path("people/<int:pk>/invitation/", people_views.person_invited, name="person_invited"),
     path(

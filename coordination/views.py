@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -168,12 +168,8 @@ def _dashboard_papers(request):
 @login_required
 def meeting_list(request, group=None):
     access.require_member(request.user)
-    meetings = Meeting.objects.visible_to(request.user).select_related("group")
-    if group is not None:
-        meetings = meetings.filter(group=group)
-    page = Paginator(meetings.order_by("group__name", "-number"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    meetings = selectors.meetings_listed(request.user, group=group)
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "coordination/meeting_list.html", {"page": page, "group": group})
 
 
@@ -239,16 +235,7 @@ def action_item_list(request):
 def _action_item_list_body(request):
     user, today = request.user, _today()
     form = ActionItemFilterForm(request.GET or None, user=user)
-    items = ActionItem.objects.visible_to(user)
-    if form.is_bound and form.is_valid():
-        items = form.filter(items, user=user, today=today)
-    else:
-        items = items.open()
-    items = (
-        items.select_related("meeting__group", "trigger_document")
-        .prefetch_related(*ActionItem.owners_prefetch())
-        .order_by("status", F("due_on").asc(nulls_last=True), "pk")
-    )
+    items = form.items(user=user, today=today)
     page = CappedPaginator(items, PAGE_SIZE, cap=LIST_CAP).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -367,21 +354,11 @@ def version_detail(request, pk, number):
 @login_required
 def event_list(request):
     access.require_member(request.user)
-    today = _today()
-    events = (
-        selectors.events_visible_to(request.user)
-        .prefetch_related("notify_groups")
-        .order_by("starts_on", "window_starts_on", "title")
-    )
+    upcoming, past = selectors.events_listed(request.user, today=_today())
     return render(
         request,
         "coordination/event_list.html",
-        {
-            "upcoming": events.upcoming(today)[:PAGE_SIZE],
-            "past": events.exclude(pk__in=events.upcoming(today).values("pk")).order_by(
-                "-starts_on"
-            )[:PAGE_SIZE],
-        },
+        {"upcoming": upcoming[:PAGE_SIZE], "past": past[:PAGE_SIZE]},
     )
 
 

@@ -220,6 +220,10 @@ def cases(demo) -> list[Case]:
         get("meeting_list", expect=MEMBERS, shows=[(meeting.title, BY_GCG)]),
         get("group_meetings", "gcg", expect=GCG_ONLY),
         get("group_meetings", "supply-chains", expect=SUPPLY_CHAINS_ONLY),
+        get("meeting_export", "csv", expect=MEMBERS),
+        get("meeting_export", "xlsx", expect=MEMBERS),
+        get("group_meeting_export", "gcg", "csv", expect=GCG_ONLY),
+        get("group_meeting_export", "supply-chains", "xlsx", expect=SUPPLY_CHAINS_ONLY),
         get(
             "meeting_detail",
             meeting.pk,
@@ -238,6 +242,8 @@ def cases(demo) -> list[Case]:
         get("annex_download", meeting.pk, 1, expect=GCG_ONLY),
         get("annex_download", meeting.pk, 9, expect=NOBODY),
         get("action_item_list", expect=MEMBERS, shows=[(gcg_item.title, BY_GCG)]),
+        get("action_item_export", "csv", expect=MEMBERS),
+        get("action_item_export", "xlsx", expect=MEMBERS),
         get("action_item_detail", gcg_item.pk, expect=GCG_ONLY),
         get("action_item_status", gcg_item.pk, expect=POST_ONLY),
         post(
@@ -365,6 +371,8 @@ def cases(demo) -> list[Case]:
             expect=MEMBERS,
             shows=[("High Level Political Forum", BY_GCG), ("Open day for every", BY_MEMBERS)],
         ),
+        get("event_export", "csv", expect=MEMBERS),
+        get("event_export", "xlsx", expect=MEMBERS),
         get("action_group_list", expect=MEMBERS),
         get(
             "action_group_detail",
