@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "coordination",
     "pathfinders",
     "actiongroups",
+    "search",
 ]
 
 MIDDLEWARE = [
