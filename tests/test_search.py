@@ -306,3 +306,24 @@ def _nodes(node):
     yield node
     for child in node.get("Plans", []):
         yield from _nodes(child)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_trigger_leaves_the_fragment_cache_watch_working(client, settings, gcg_member, gcg):
+    """The vector is written by the same statement as the minutes: that statement still moves
+    the record's generation on once it commits, so the kept meeting page renders again."""
+    from coordination import caching
+
+    settings.FRAGMENT_CACHE_SECONDS = 3600
+    item = factories.AgendaItemFactory(meeting__group=gcg, minutes="Before the change.")
+    client.force_login(gcg_member)
+    meeting_page = item.meeting.get_absolute_url()
+    assert "Before the change." in client.get(meeting_page).content.decode()
+    before = caching.generation_read()
+
+    AgendaItem.objects.filter(pk=item.pk).update(minutes="After the cassowary change.")
+
+    assert caching.generation_read() == before + 1
+    assert "After the cassowary change." in client.get(meeting_page).content.decode()
+    assert "After the <mark>cassowary</mark> change." in search(client, "cassowary")
