@@ -13,6 +13,7 @@ the record's own text, escaped, with the words marked (`highlight`).
 """
 
 import dataclasses
+import functools
 import operator
 import re
 from collections.abc import Callable
@@ -291,6 +292,7 @@ def _current_texts(user, terms, limit):
     records = (
         DocumentVersion.objects.filter(document__in=Document.objects.visible_to(user).values("pk"))
         .filter(~Exists(newer))
+        .with_consultations_close()
         .select_related("document")
     )
     found = matching(records, terms, kind="version", fields=("text", "change_summary"))
@@ -301,12 +303,18 @@ def _current_texts(user, terms, limit):
             (p for p in version.paragraphs if p.number and terms.pattern.search(p.text)), None
         )
         url = version.get_absolute_url() + (f"#{paragraph.anchor}" if paragraph else "")
-        text = paragraph.text if paragraph else plain(version.text) or version.change_summary
+        if paragraph:
+            text = paragraph.text
+        elif terms.pattern.search(version.change_summary):
+            text = version.change_summary
+        else:
+            text = plain(version.text)
         hits.append(
             Hit(
                 title=highlight(version.document.title, terms),
                 url=url,
-                where=str(version),
+                where=_("Version %(number)s · %(status)s")
+                % {"number": version.number, "status": version.status_display},
                 excerpt=format_html(
                     "{}{}",
                     _("Paragraph %(number)s: ") % {"number": paragraph.number} if paragraph else "",
@@ -335,20 +343,12 @@ def _action_items(user, terms, limit):
 def _countries(user, terms, limit):
     """By name, in the reader's language or in English: the names are django-countries', not
     the database's."""
-    names = {}
-    for language in {translation.get_language() or "en", "en"}:
-        with translation.override(language):
-            for code, name in countries:
-                names.setdefault(code, set()).add(str(name).lower())
-    codes = [
-        code
-        for code, spellings in names.items()
-        if any(all(word.lower() in name for word in terms.words) for name in spellings)
-    ]
+    spellings = _country_names("en") + _country_names(translation.get_language() or "en")
+    codes = {code for code, name in spellings if all(word.lower() in name for word in terms.words)}
     if not codes:
         return [], False
     records = selectors.pathfinders_visible_to(user, PathfinderCountry.objects.all())
-    pathfinders, more = _first(records.filter(country__in=codes).order_by("country"), limit)
+    pathfinders, more = _first(records.filter(country__in=sorted(codes)).order_by("country"), limit)
     return [
         Hit(
             title=highlight(pathfinder.country.name, terms),
@@ -358,6 +358,13 @@ def _countries(user, terms, limit):
         )
         for pathfinder in pathfinders
     ], more
+
+
+@functools.cache
+def _country_names(language: str) -> tuple[tuple[str, str], ...]:
+    """(code, name in lower case) of every country, in a language: read once per process."""
+    with translation.override(language):
+        return tuple((code, str(name).lower()) for code, name in countries)
 
 
 def _workshops(user, terms, limit):

@@ -133,6 +133,8 @@ def test_the_demo_groups_results_by_kind_with_links(client, demo):
     assert '<h2 class="h4" id="results-meetings">Meetings</h2>' in page
     assert '<h2 class="h4" id="results-documents">Documents</h2>' in page  # the ToR's text
     assert "II. Terms of Reference" in page
+    # the current Terms of Reference say what changed: the word was removed
+    assert page.count("<mark>inaugural</mark>") == 2
 
 
 def test_the_navbar_has_the_search_box_for_members_only(client, demo):
