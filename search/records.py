@@ -380,9 +380,9 @@ def _workshops(user, terms, limit):
         Hit(
             title=highlight(f"{workshop.title} – {workshop.country.country.name}", terms),
             url=workshop.country.get_absolute_url(),
-            where=_joined(", ", workshop.dates_display, workshop.city),
+            where=str(workshop.dates_display),
             excerpt=excerpt(
-                _joined(" ", workshop.organisers, plain(workshop.lessons_learned)),
+                _joined(" · ", workshop.city, workshop.organisers, plain(workshop.lessons_learned)),
                 terms,
             ),
         )

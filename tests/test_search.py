@@ -92,6 +92,20 @@ def test_a_member_never_finds_another_groups_papers_items_or_decisions(
     assert "Nothing you may see matches “quokka”" in page
 
 
+def test_members_find_only_the_countries_marked_public(client, gcg_member, secretariat):
+    factories.PathfinderCountryFactory(country="KE", is_public=True)
+    factories.PathfinderCountryFactory(country="NE", is_public=False)  # Niger
+    factories.NationalWorkshopFactory(country__country="NA", city="Windhoek")  # Namibia
+    client.force_login(gcg_member)
+    page = search(client, "Ke")  # Kenya, and every name holding "ke"
+    assert "<mark>Kenya</mark>" in page  # the whole word that starts with it
+    assert "Nothing you may see matches" in search(client, "Niger")
+    assert "Nothing you may see matches" in search(client, "Windhoek")
+    client.force_login(secretariat)
+    assert "<mark>Niger</mark>" in search(client, "Niger")
+    assert "<mark>Windhoek</mark>" in search(client, "Windhoek")
+
+
 def test_script_in_minutes_comes_out_escaped(client, gcg_member, gcg):
     factories.AgendaItemFactory(
         meeting__group=gcg, minutes='Before <script>alert("x")</script> the DFID funding.'
