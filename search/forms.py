@@ -23,7 +23,10 @@ class SearchForm(forms.Form):
         text = self.cleaned_data["q"]
         if not records.Terms(text).words:
             raise ValidationError(
-                _("Type at least one letter or number: punctuation alone finds nothing.")
+                _(
+                    "Type at least one word to look for: punctuation alone, or only words to "
+                    "leave out, finds nothing."
+                )
             )
         return text
 

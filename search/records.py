@@ -126,7 +126,7 @@ def plain(markdown: str) -> str:
 class Hit:
     title: SafeString
     url: str
-    where: str  # the record it belongs to: "3rd GCG meeting", "Terms of Reference, version 2"
+    where: str  # what it belongs to or where it stands: "3rd GCG meeting", "Version 2 · Final"
     excerpt: SafeString
 
 

@@ -169,7 +169,8 @@ def test_the_navbar_has_the_search_box_for_members_only(client, demo):
         ("", "Type a word or two to search for."),
         ("   ", "Type a word or two to search for."),
         ("x" * 5000, "Search for at most 200 characters (this search has 5000)"),
-        ("'\"&<>|!:*()", "Type at least one letter or number: punctuation alone finds nothing."),
+        ("'\"&<>|!:*()", "Type at least one word to look for: punctuation alone"),
+        ("-DFID", "or only words to leave out, finds nothing."),
         ("a\x00b", "Null characters are not allowed."),
     ],
 )
