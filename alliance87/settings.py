@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "pathfinders",
     "actiongroups",
     "api",
+    "search",
 ]
 
 MIDDLEWARE = [

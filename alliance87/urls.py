@@ -9,6 +9,7 @@ from api import urls as api_urls
 from coordination import language_views
 from coordination import views as coordination_views
 from pathfinders import views as pathfinder_views
+from search import views as search_views
 
 admin.site.site_header = _("Alliance 8.7 Secretariat")
 admin.site.site_title = _("Alliance 8.7")
@@ -35,6 +36,7 @@ urlpatterns = [
     path("partners/apply/", actiongroup_views.partner_form, name="partner_form"),
     path("partners/apply/thanks/", actiongroup_views.partner_thanks, name="partner_thanks"),
     path("action-groups/", include("actiongroups.urls")),
+    path("search/", search_views.search, name="search"),
     path("", include("coordination.urls")),
 ]
 

@@ -366,6 +366,7 @@ def cases(demo) -> list[Case]:
             "person_invited", member.pk, expect=SECRETARIAT, shows=[(member.email, BY_SECRETARIAT)]
         ),
         # --- members: events, action groups, pathfinder countries
+        get("search", expect=MEMBERS),  # the box; what it finds: tests/test_search.py
         get(
             "event_list",
             expect=MEMBERS,

@@ -178,6 +178,7 @@ def pages(first, staff):
         "pathfinder": reverse("pathfinder_detail", args=["AL"]),
         "public map": reverse("pathfinder_public"),
         "public country": reverse("pathfinder_public_detail", args=["AL"]),
+        "search": reverse("search") + "?q=Geneva",
         "action groups": reverse("action_group_list"),
         "action group": ActionGroup.objects.order_by("pk").first().get_absolute_url(),
     }
