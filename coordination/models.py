@@ -668,6 +668,9 @@ class Meeting(models.Model):
 
     @property
     def report_title(self) -> str:
+        """The seed report's title, for a meeting held; a meeting not (yet) held is no report."""
+        if not self.is_held:
+            return self.title
         return _("Report of the %(ordinal)s Meeting of the Alliance 8.7 %(group)s") % {
             "ordinal": ordinal(self.number),
             "group": self.group.name,

@@ -125,3 +125,18 @@ def test_annex_is_downloaded_by_a_member(client, demo):
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     assert "attachment" in response["Content-Disposition"]
+
+
+def test_the_page_of_a_meeting_not_held_says_so_and_is_no_report(client, demo):
+    """The page and its PDF keep one rule (Meeting.report_title): an agenda printed from the
+    page of the next meeting must not pass for the report of a meeting that took place."""
+    from coordination.models import Meeting
+
+    fourth = Meeting.objects.get(group__slug="gcg", number=4)
+    client.force_login(demo["member"])
+
+    page = client.get(fourth.get_absolute_url()).content.decode()
+
+    assert "Report of" not in page
+    assert "This meeting has not been held yet (March or April 2019, tbc)" in page
+    assert '<h1 class="h2">4th GCG meeting</h1>' in page
