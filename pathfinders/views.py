@@ -1,24 +1,22 @@
 import functools
-import tempfile
 from collections import Counter, defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from coordination import selectors
 from coordination.access import require_member, require_secretariat
 from coordination.models import SubmissionStatus
 from coordination.public_forms import public_form_view
-from coordination.spreadsheets import csv_lines, xlsx_cell
+from coordination.spreadsheets import Column, table_response
 
 from . import regions, services, worldmap
 from .forms import InterestForm, RoadmapForm, StageForm, TriageForm, WorkshopForm
@@ -374,14 +372,22 @@ def board(request):
     )
 
 
-EXPORT_HEADER = [
-    "Country", "ISO code", "Region", "Stage", "Since", "Formal request", "Focus areas",
-    "Focal point", "Workshops planned", "Workshops held", "Public",
-]  # fmt: skip
+EXPORT_COLUMNS = [
+    Column(gettext_lazy("Country"), 24),
+    Column(gettext_lazy("ISO code"), 8),
+    Column(gettext_lazy("Region"), 20),
+    Column(gettext_lazy("Stage"), 20),
+    Column(gettext_lazy("Since"), 12),
+    Column(gettext_lazy("Formal request"), 12),
+    Column(gettext_lazy("Focus areas"), 40, wraps=True),
+    Column(gettext_lazy("Focal point"), 28, wraps=True),
+    Column(gettext_lazy("Workshops planned"), 10),
+    Column(gettext_lazy("Workshops held"), 10),
+    Column(gettext_lazy("Public"), 8),
+]
 
 
 def _export_rows():
-    yield EXPORT_HEADER
     countries = (
         PathfinderCountry.objects.select_related("focal_point")
         .annotate(
@@ -402,29 +408,27 @@ def _export_rows():
             str(c.focal_point or ""),
             c.planned,
             c.held,
-            "yes" if c.is_public else "no",
+            _("yes") if c.is_public else _("no"),
         ]
+
+
+def _board_file(request, extension):
+    """The board as a spreadsheet, through the one writer of every export."""
+    require_secretariat(request.user)
+    return table_response(
+        EXPORT_COLUMNS,
+        _export_rows(),
+        extension=extension,
+        name="pathfinder-countries",
+        sheet_title=_("Pathfinders"),
+    )
 
 
 @login_required
 def board_csv(request):
-    require_secretariat(request.user)
-    response = StreamingHttpResponse(
-        csv_lines(_export_rows()), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="pathfinder-countries.csv"'
-    return response
+    return _board_file(request, "csv")
 
 
 @login_required
 def board_xlsx(request):
-    require_secretariat(request.user)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Pathfinders")
-    sheet.freeze_panes = "A2"
-    for row in _export_rows():
-        sheet.append([xlsx_cell(sheet, value) for value in row])
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
-    workbook.save(handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename="pathfinder-countries.xlsx")
+    return _board_file(request, "xlsx")
