@@ -5,6 +5,7 @@ A group the reader may not see filters to an empty list, as an unknown one does:
 never says whether a group exists. A date that is not a date is a 400 naming the field."""
 
 import django_filters
+from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,16 @@ class MeetingFilter(django_filters.FilterSet):
         fields = ["since", "until", "group", "status"]
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number the database can hold (a larger one is a 400 naming the field,
+    not SQLite's overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class DocumentFilter(django_filters.FilterSet):
     since, until = date_range("created_at__date", _("Created"))
     group = group_filter("owner_group")
@@ -66,7 +77,7 @@ class VersionFilter(django_filters.FilterSet):
     since, until = date_range("created_at__date", _("Created"))
     group = group_filter("document__owner_group")
     # by id, not a choice among all documents: an unseen one must read as an unknown one
-    document = django_filters.NumberFilter(field_name="document_id", label=_("The document's id"))
+    document = IdFilter(field_name="document_id", label=_("The document's id"))
 
     class Meta:
         model = DocumentVersion

@@ -222,12 +222,16 @@ class PathfinderCountrySerializer(serializers.ModelSerializer):
         fields = [
             "url", "country", "name", "stage", "stage_display", "stage_changed_at",
             "focus_areas", "request_received_on", "focal_point_nominated",
-            "resident_coordinator_engaged", "resident_coordinator_engaged_on",
-            # the secretariat's (selectors.sees_pipeline_internals)
-            "is_public", "focal_point", "resident_coordinator", "notes",
+            "resident_coordinator_engaged",
+            # the secretariat's (selectors.sees_pipeline_internals): no page shows members more
+            "is_public", "focal_point", "resident_coordinator", "resident_coordinator_engaged_on",
+            "notes",
         ]  # fmt: skip
 
-    INTERNALS = ("is_public", "focal_point", "resident_coordinator", "notes")
+    INTERNALS = (
+        "is_public", "focal_point", "resident_coordinator", "resident_coordinator_engaged_on",
+        "notes",
+    )  # fmt: skip
 
     def get_focal_point_nominated(self, country) -> bool:
         return country.focal_point_id is not None

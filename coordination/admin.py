@@ -439,7 +439,7 @@ class PersonAdmin(ListAtVolume, SimpleHistoryAdmin):
         """A reminder to this address bounced or could not be sent: shown to the secretariat."""
         return person.email_failed
 
-    @admin.action(description=_("Invite the selected people to the site"))
+    @admin.action(description=_("Invite the selected people to the site"), permissions=["change"])
     def invite(self, request, queryset):
         invited = 0
         for person in queryset:
@@ -464,7 +464,9 @@ class PersonAdmin(ListAtVolume, SimpleHistoryAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description=_("Give the selected people a new calendar address"))
+    @admin.action(
+        description=_("Give the selected people a new calendar address"), permissions=["change"]
+    )
     def calendar_key_rotate(self, request, queryset):
         """For an address shared by mistake: the old one stops working at once."""
         people = list(queryset)

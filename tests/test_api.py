@@ -109,6 +109,13 @@ def test_bad_filter_values_and_pages_are_clear_errors_not_500(member_client, dem
     assert response.status_code == 200
 
 
+def test_an_id_too_large_for_the_database_is_a_400_naming_the_filter(member_client, demo):
+    url = reverse("api:version-list")
+    response, error = api(member_client, url, document="9" * 23)
+    assert response.status_code == 400
+    assert list(error) == ["document"]
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_every_endpoint_is_read_only(member_client, demo, endpoint):
     list_url = reverse(f"api:{endpoint}-list")
@@ -155,6 +162,8 @@ def test_members_read_that_a_country_has_a_focal_point_the_secretariat_who(clien
     _, secretariat = api(client, url)
     assert member["name"] == "Madagascar" and member["focal_point_nominated"] is True
     assert "focal_point" not in member and "notes" not in member
+    assert "resident_coordinator_engaged_on" not in member  # no page shows members the date
+    assert "resident_coordinator_engaged_on" in secretariat
     assert secretariat["focal_point"] == "Ravo Rakoto"
     assert {key: secretariat[key] for key in member} == member
 

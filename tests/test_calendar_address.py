@@ -102,3 +102,19 @@ def test_the_secretariat_gives_people_a_new_address_from_the_admin(client, secre
     assert client.get(f"/calendar/{old}.ics").status_code == 404
     member.refresh_from_db()
     assert feed(client, member).status_code == 200
+
+
+def test_staff_who_may_only_view_people_cannot_renew_their_addresses(client, member):
+    """Staff status gives the admin, not the secretariat's powers: the action needs the right
+    to change people."""
+    from django.contrib.auth.models import Permission
+
+    viewer = factories.UserFactory(email="viewer@example.org", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_person"))
+    old = member.calendar_key
+    client.force_login(viewer)
+    changelist = reverse("admin:coordination_person_changelist")
+    assert "calendar_key_rotate" not in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "calendar_key_rotate", "_selected_action": [member.pk]})
+    member.refresh_from_db()
+    assert member.calendar_key == old
