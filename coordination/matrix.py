@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Comment, Constituency, Consultation, Membership
-from .spreadsheets import Column, local_time, table_csv, table_xlsx
+from .spreadsheets import Column, local_time, table_xlsx
 
 EXCERPT_LENGTH = 200
 CHUNK = 2000
@@ -67,10 +67,6 @@ def matrix_rows(consultation: Consultation):
             local_time(comment.updated_at) if comment.updated_at != comment.created_at else None,
             local_time(comment.disposed_at),
         ]
-
-
-def matrix_csv(consultation: Consultation):
-    return table_csv(COLUMNS, matrix_rows(consultation))
 
 
 def matrix_xlsx(consultation: Consultation):

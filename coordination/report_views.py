@@ -2,15 +2,14 @@
 whoever may see the meeting (access.get_meeting_for_user), anyone else gets a 404."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 
 from . import access, caching
 from .reports import annex, records
 from .reports.pdf import PdfUnavailable, pdf_from_html, pdf_unavailable_reason
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -24,7 +23,7 @@ def meeting_report_pdf(request, pk):
         return pdf_from_html(render_to_string("coordination/pdf/report.html", context))
 
     return _pdf_response(
-        request, meeting, "meeting-report-pdf", render_pdf, _file_name(meeting, "report", "pdf")
+        request, meeting, "meeting-report-pdf", render_pdf, _file_name(meeting, "report") + ".pdf"
     )
 
 
@@ -37,19 +36,14 @@ def participants_pdf(request, pk):
         return pdf_from_html(render_to_string("coordination/pdf/participants.html", context))
 
     return _pdf_response(
-        request, meeting, "participants-pdf", render_pdf, _file_name(meeting, "annex-1", "pdf")
+        request, meeting, "participants-pdf", render_pdf, _file_name(meeting, "annex-1") + ".pdf"
     )
 
 
 @login_required
 def participants_xlsx(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk)
-    return FileResponse(
-        annex.participants_xlsx(meeting),
-        as_attachment=True,
-        filename=_file_name(meeting, "annex-1", "xlsx"),
-        content_type=XLSX,
-    )
+    return annex.participants_file(meeting, name=_file_name(meeting, "annex-1"))
 
 
 def _pdf_response(request, meeting, name, render_pdf, filename):
@@ -62,7 +56,7 @@ def _pdf_response(request, meeting, name, render_pdf, filename):
     except PdfUnavailable as error:
         return _pdf_unavailable(request, meeting, str(error))
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -75,5 +69,5 @@ def _pdf_unavailable(request, meeting, reason):
     )
 
 
-def _file_name(meeting, what: str, extension: str) -> str:
-    return f"{meeting.group.slug}-meeting-{meeting.number}-{what}.{extension}"
+def _file_name(meeting, what: str) -> str:
+    return f"{meeting.group.slug}-meeting-{meeting.number}-{what}"
