@@ -25,6 +25,8 @@ def token_create(*, user: User, name: str, lifetime: datetime.timedelta) -> tupl
     name = name.strip()[: TokenName._meta.get_field("name").max_length]
     if not name:
         raise TokenError(_("Give the token a name."))
+    if not datetime.timedelta(0) < lifetime <= knox_settings.TOKEN_TTL:  # whichever door asks
+        raise TokenError(_("A token lives a year at most."))
     with transaction.atomic():
         # one request at a time per account, so two at once cannot both pass the limit
         User.objects.select_for_update().filter(pk=user.pk).first()

@@ -163,6 +163,12 @@ def test_an_expired_token_stops_working(gcg_member):
         assert with_token(key).get(MEETINGS).status_code == 401
 
 
+def test_no_door_makes_a_token_that_outlives_a_year(gcg_member):
+    for lifetime in (datetime.timedelta(days=366), datetime.timedelta(0)):
+        with pytest.raises(services.TokenError):
+            services.token_create(user=gcg_member, name="Forever", lifetime=lifetime)
+
+
 def test_a_deactivated_accounts_tokens_stop_working(gcg_member):
     _, key = services.token_create(
         user=gcg_member, name="Script", lifetime=datetime.timedelta(days=30)
