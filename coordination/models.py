@@ -15,7 +15,7 @@ from django.contrib.humanize.templatetags.humanize import apnumber
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -1653,7 +1653,18 @@ class NoCommentStatement(models.Model):
 # Events and reminders
 
 
+def event_date_order(*, latest_first: bool = False) -> list:
+    """Events by their date, or by their tentative window when the date is not set; undated
+    last, on both databases (SQLite puts NULL first where PostgreSQL puts it last)."""
+    date = Coalesce("starts_on", "window_starts_on")
+    by_date = date.desc(nulls_last=True) if latest_first else date.asc(nulls_last=True)
+    return [by_date, "title", "pk"]
+
+
 class EventQuerySet(models.QuerySet):
+    def by_date(self, *, latest_first: bool = False):
+        return self.order_by(*event_date_order(latest_first=latest_first))
+
     def upcoming(self, today: datetime.date):
         return self.filter(
             Q(ends_on__gte=today)
@@ -1693,7 +1704,7 @@ class Event(models.Model):
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["starts_on", "window_starts_on", "title"]
+        ordering = event_date_order()
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [

@@ -77,14 +77,12 @@ def events_visible_to(user) -> QuerySet[Event]:
 
 def events_listed(user, *, today) -> tuple[QuerySet[Event], QuerySet[Event]]:
     """The list of events, for the page and its exports: those the user may see, the upcoming
-    soonest first, then the past latest first; with the groups they are told to."""
-    events = (
-        events_visible_to(user)
-        .prefetch_related("notify_groups")
-        .order_by("starts_on", "window_starts_on", "title")
-    )
-    upcoming = events.upcoming(today)
-    return upcoming, events.exclude(pk__in=upcoming.values("pk")).order_by("-starts_on")
+    soonest first, then the past latest first, undated last in each; with the groups they are
+    told to."""
+    events = events_visible_to(user).prefetch_related("notify_groups")
+    upcoming = events.upcoming(today).by_date()
+    past = events.exclude(pk__in=upcoming.values("pk")).by_date(latest_first=True)
+    return upcoming, past
 
 
 def meetings_listed(user, *, group: Group | None = None) -> QuerySet[Meeting]:
