@@ -39,6 +39,12 @@ class IsMember(permissions.BasePermission):
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated, IsMember]
     lookup_value_regex = r"\d+"
+    detail_serializer_class = None  # a detail that says more than its list's rows
+
+    def get_serializer_class(self):
+        if self.action == "retrieve" and self.detail_serializer_class:
+            return self.detail_serializer_class
+        return self.serializer_class
 
     def get_object(self):
         """The record through the site's access helper (`fetch`), never the filtered list: a
@@ -58,6 +64,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 class MeetingViewSet(ReadOnlyViewSet):
     queryset = Meeting.objects.none()  # the schema's model; get_queryset has the rules
     serializer_class = serializers.MeetingSerializer
+    detail_serializer_class = serializers.MeetingDetailSerializer
     filterset_class = filters.MeetingFilter
 
     def get_queryset(self):
@@ -66,11 +73,6 @@ class MeetingViewSet(ReadOnlyViewSet):
             .select_related("group")
             .order_by(F("starts_on").desc(nulls_last=True), "-pk")
         )
-
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return serializers.MeetingDetailSerializer
-        return self.serializer_class
 
     def fetch(self, user, key):
         meeting = access.get_meeting_for_user(user, key)
@@ -93,6 +95,14 @@ class MeetingViewSet(ReadOnlyViewSet):
         return meeting
 
 
+def _versions_newest_first() -> Prefetch:
+    """A document's versions as its list row and its detail show them."""
+    return Prefetch(
+        "versions",
+        queryset=DocumentVersion.objects.with_consultations_close().order_by("-number"),
+    )
+
+
 @extend_schema_view(
     list=extend_schema(summary="Documents of the reader's groups, with their versions"),
     retrieve=extend_schema(summary="A document, with its versions"),
@@ -106,24 +116,13 @@ class DocumentViewSet(ReadOnlyViewSet):
         return (
             Document.objects.visible_to(self.request.user)
             .select_related("owner_group")
-            .prefetch_related(
-                Prefetch(
-                    "versions",
-                    queryset=DocumentVersion.objects.with_consultations_close().order_by("-number"),
-                )
-            )
+            .prefetch_related(_versions_newest_first())
             .order_by("owner_group__name", "title", "pk")
         )
 
     def fetch(self, user, key):
         document = access.get_document_for_user(user, key)
-        prefetch_related_objects(
-            [document],
-            Prefetch(
-                "versions",
-                queryset=DocumentVersion.objects.with_consultations_close().order_by("-number"),
-            ),
-        )
+        prefetch_related_objects([document], _versions_newest_first())
         return document
 
 
@@ -175,6 +174,7 @@ class ActionItemViewSet(ReadOnlyViewSet):
 class ConsultationViewSet(ReadOnlyViewSet):
     queryset = Consultation.objects.none()  # the schema's model; get_queryset has the rules
     serializer_class = serializers.ConsultationSerializer
+    detail_serializer_class = serializers.ConsultationDetailSerializer
     filterset_class = filters.ConsultationFilter
 
     def get_queryset(self):
@@ -183,11 +183,6 @@ class ConsultationViewSet(ReadOnlyViewSet):
             .select_related("version__document", "audience")
             .order_by("-closes_at", "-pk")
         )
-
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return serializers.ConsultationDetailSerializer
-        return self.serializer_class
 
     def fetch(self, user, key):
         return access.get_consultation_for_user(user, key)

@@ -9,11 +9,7 @@ from ..models import ActionItem, Attendance, Meeting
 def meeting_report_records(meeting: Meeting) -> dict:
     """The report's records, ordered within the meeting. (The models' default orderings start
     with the meeting's own, its group's kind and name and its number: two joins for nothing.)"""
-    attendances = list(
-        meeting.attendances.select_related("person__organisation", "organisation").order_by(
-            "organisation__name", "person__full_name"
-        )
-    )
+    attendances = list(_attendances(meeting).order_by("organisation__name", "person__full_name"))
     return {
         "meeting": meeting,
         "agenda_items": list(meeting.agenda_items.order_by("order")),
@@ -56,10 +52,13 @@ class Participant:
     status: str
 
 
+def _attendances(meeting: Meeting):
+    """A meeting's attendances with whom and what they name: for the report and Annex I."""
+    return meeting.attendances.select_related("person__organisation", "organisation")
+
+
 def participants(meeting: Meeting) -> list[Participant]:
-    return participants_of(
-        meeting.attendances.select_related("person__organisation", "organisation")
-    )
+    return participants_of(_attendances(meeting))
 
 
 def participants_of(attendances) -> list[Participant]:
