@@ -13,7 +13,7 @@ UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-
 	--generate-hashes --custom-compile-command "make lock"
 
 .PHONY: install lock demo test test-clock lint migrations-check screenshots bench bench-pages \
-	reminders clean
+	reminders messages clean
 
 # Installs exactly what the lock says (again whenever it changes); pip check fails when
 # pyproject.toml asks for a package the lock does not have yet.
@@ -48,6 +48,13 @@ demo: install
 # The reminder sweep, once (what beat runs every five minutes in the full stack).
 reminders: install
 	DEBUG=1 $(BIN)/python manage.py send_reminders
+
+# The French and Spanish catalogues, brought up to date with the code (then translate what is
+# new and run it again: it compiles the .mo files too). Needs Debian's gettext.
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l fr -l es --no-location --no-obsolete \
+		--ignore=.venv --ignore=staticfiles --ignore=media --ignore=tests --ignore=bench
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 lint: install
 	$(BIN)/ruff check .
