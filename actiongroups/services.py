@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coordination.history import save_with_history
 from coordination.models import Organisation, SubmissionStatus, User
@@ -89,9 +90,10 @@ def partner_apply(*, form, ip_address: str | None) -> tuple[PartnerApplication, 
 def _partner_notice(application: PartnerApplication) -> dict:
     return {
         "confirmation_template": "actiongroups/email/partner_confirmation",
-        "subject": _("We received your application to join Alliance 8.7 as a partner"),
-        "secretariat_subject": _("New partner application: %(name)s")
-        % {"name": application.organisation_name},
+        "subject": gettext_lazy("We received your application to join Alliance 8.7 as a partner"),
+        "secretariat_subject": lambda: (
+            _("New partner application: %(name)s") % {"name": application.organisation_name}
+        ),
         "triage_path": "/admin/actiongroups/partnerapplication/?status__exact=new",
     }
 

@@ -27,14 +27,15 @@ AUTO_SUBMITTED = {"Auto-Submitted": "auto-generated"}  # RFC 3834: no out-of-off
 
 
 def email_queue(*, kind: str, to, subject, template: str, context: dict, language=None):
-    """Renders `template`.txt and `template`.html in the reader's language and records the
-    message; it is sent after the transaction commits."""
+    """Renders the subject (text, lazy text, or a function giving it in the active language),
+    `template`.txt and `template`.html in the reader's language and records the message; it is
+    sent after the transaction commits."""
     with translation.override(language or settings.LANGUAGE_CODE):
         context = {"site": settings.SITE_URL.rstrip("/"), **context}
         return email_record(
             kind=kind,
             to=to,
-            subject=str(subject),
+            subject=subject() if callable(subject) else str(subject),
             text=render_to_string(template + ".txt", context),
             html=render_to_string(template + ".html", context),
         )

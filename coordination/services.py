@@ -259,12 +259,14 @@ def public_submission_notify(
     *,
     submission,
     confirmation_template: str,
-    subject: str,
-    secretariat_subject: str,
+    subject,
+    secretariat_subject,
     triage_path: str,
 ) -> None:
-    """The sender's confirmation, and the secretariat's notice of something to triage; both
-    recorded in the outbox with the submission, in the sender's language for the first."""
+    """The sender's confirmation, in the sender's language, and the secretariat's notice of
+    something to triage, in each staff member's own language (the shared mailbox gets the
+    site's); both recorded in the outbox with the submission. A subject is text, lazy text or
+    a function of no arguments that gives it in the active language (one naming a country)."""
     site = settings.SITE_URL.rstrip("/")
     context = {"submission": submission, "triage_url": site + triage_path}
     email_queue(
@@ -275,14 +277,17 @@ def public_submission_notify(
         context=context,
         language=get_language(),
     )
-    secretariat = list(secretariat_users().exclude(email="").values_list("email", flat=True))
+    by_language: dict[str, list[str]] = {}
+    for email, language in secretariat_users().exclude(email="").values_list("email", "language"):
+        by_language.setdefault(language, []).append(email)
     if settings.SECRETARIAT_EMAIL:
-        secretariat.append(settings.SECRETARIAT_EMAIL)
-    if secretariat:
+        by_language.setdefault(settings.LANGUAGE_CODE, []).append(settings.SECRETARIAT_EMAIL)
+    for language, recipients in sorted(by_language.items()):
         email_queue(
             kind="staff_notice",
-            to=secretariat,
+            to=recipients,
             subject=secretariat_subject,
             template="coordination/email/new_submission",
             context=context,
+            language=language,
         )

@@ -18,7 +18,7 @@ FOCUS_AREAS = [
 class InterestForm(PublicForm, forms.ModelForm):
     """The public form a ministry fills in to express interest in becoming a pathfinder."""
 
-    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "—"), *countries])
+    country = LazyTypedChoiceField(label=_("Country"), choices=lambda: [("", "—"), *countries])
     focus_areas = forms.MultipleChoiceField(
         label=_("Focus areas"),
         choices=FOCUS_AREAS,

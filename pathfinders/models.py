@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import sort_key as collation_key
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -33,6 +34,12 @@ class Stage(models.TextChoices):
     PROGRESS_REVIEW = "progress_review", _("Progress review")
     ON_HOLD = "on_hold", _("On hold")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+def country_name_key(name: str):
+    """Sorts country names as a reader of their language expects: by the Unicode collation
+    (pyuca, through django-countries), so “Égypte” comes among the E, not after “Zimbabwe”."""
+    return collation_key(("", name))
 
 
 FOCUS_FIELDS = (

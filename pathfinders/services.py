@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coordination.history import save_with_history
 from coordination.models import SubmissionStatus
@@ -119,9 +120,13 @@ def interest_submit(*, form, ip_address: str | None) -> tuple[InterestSubmission
 def _interest_notice(submission: InterestSubmission) -> dict:
     return {
         "confirmation_template": "pathfinders/email/interest_confirmation",
-        "subject": _("We received your request to join Alliance 8.7 as a pathfinder country"),
-        "secretariat_subject": _("New pathfinder interest: %(country)s")
-        % {"country": submission.country.name},
+        "subject": gettext_lazy(
+            "We received your request to join Alliance 8.7 as a pathfinder country"
+        ),
+        # In each reader's language, the country's name too.
+        "secretariat_subject": lambda: (
+            _("New pathfinder interest: %(country)s") % {"country": submission.country.name}
+        ),
         "triage_path": reverse("pathfinder_triage"),
     }
 

@@ -27,6 +27,7 @@ from .models import (
     Roadmap,
     Stage,
     StageChange,
+    country_name_key,
 )
 
 
@@ -51,7 +52,7 @@ def pathfinder_list(request):
         .annotate(workshop_count=Count("workshops"))
         .order_by("country")
     )
-    countries.sort(key=lambda c: c.country.name)
+    countries.sort(key=lambda c: country_name_key(c.country.name))
     stages = [(label, members) for _value, label, members in _by_stage(countries)]
     return render(
         request, "pathfinders/pathfinder_list.html", {"countries": countries, "stages": stages}
@@ -344,7 +345,7 @@ def _quarter(workshop) -> str:
 def board(request):
     require_secretariat(request.user)
     countries = list(PathfinderCountry.objects.only("country", "stage", "is_public"))
-    countries.sort(key=lambda c: c.country.name)
+    countries.sort(key=lambda c: country_name_key(c.country.name))
     by_region = defaultdict(Counter)
     for country in countries:
         by_region[regions.region_of(country.country.code)][country.stage] += 1
@@ -388,15 +389,11 @@ EXPORT_COLUMNS = [
 
 
 def _export_rows():
-    countries = (
-        PathfinderCountry.objects.select_related("focal_point")
-        .annotate(
-            planned=Count("workshops", filter=Q(workshops__status=NationalWorkshop.Status.PLANNED)),
-            held=Count("workshops", filter=Q(workshops__status=NationalWorkshop.Status.HELD)),
-        )
-        .order_by("country")
+    countries = PathfinderCountry.objects.select_related("focal_point").annotate(
+        planned=Count("workshops", filter=Q(workshops__status=NationalWorkshop.Status.PLANNED)),
+        held=Count("workshops", filter=Q(workshops__status=NationalWorkshop.Status.HELD)),
     )
-    for c in countries:
+    for c in sorted(countries, key=lambda c: country_name_key(c.country.name)):
         yield [
             c.country.name,
             c.country.code,

@@ -22,7 +22,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django_countries import countries as country_names
 
-from .models import Stage
+from .models import Stage, country_name_key
 
 FILE = "vendor/svg-maps-world/world.svg"
 
@@ -162,7 +162,7 @@ def places(rows) -> list[Place]:
                 dot=dot,
             )
         )
-    return sorted(found, key=lambda place: place.name)
+    return sorted(found, key=lambda place: country_name_key(place.name))
 
 
 def legend(countries) -> list[tuple[str, list[str], int]]:
