@@ -146,6 +146,7 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["alliance87.formats"]  # dates in each language's words and order
 TIME_ZONE = env("TIME_ZONE", default="Europe/Zurich")
 USE_I18N = True
 USE_TZ = True

@@ -1,8 +1,9 @@
 """The site's one language selector (in the navbar)."""
 
-from django.conf import settings
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+
+from .services import user_language_set
 
 
 @require_POST
@@ -11,9 +12,6 @@ def language_set(request):
     the account's language too: the pages (see middleware.user_language) and the emails follow
     it on every device, so what the selector shows and what arrives by email never disagree."""
     response = set_language(request)
-    language = request.POST.get("language")
-    user = request.user
-    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
-        user.language = language
-        user.save(update_fields=["language"])
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=request.POST.get("language", ""))
     return response

@@ -236,6 +236,14 @@ def person_invite(
     return user
 
 
+def user_language_set(*, user, language: str) -> None:
+    """The account's language: its pages (on every device) and its emails follow it. A
+    language the site does not offer is ignored."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
 def calendar_key_rotate(*, person: Person) -> None:
     """A new secret calendar address; the old one stops working at once (a shared or leaked
     address). The key is not part of the person's history, so no history row is written."""

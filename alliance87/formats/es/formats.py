@@ -1,0 +1,8 @@
+DATE_FORMAT = r"j \d\e F \d\e Y"
+DATETIME_FORMAT = r"j \d\e F \d\e Y, H:i"
+TIME_FORMAT = "H:i"
+MONTH_DAY_FORMAT = r"j \d\e F"
+YEAR_MONTH_FORMAT = r"F \d\e Y"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+FIRST_DAY_OF_WEEK = 1
