@@ -527,9 +527,9 @@ def test_emails_are_in_the_persons_language(consultation, gcg):
 def test_the_site_speaks_french_and_spanish(client, gcg_member):
     client.force_login(gcg_member)
     client.post("/i18n/setlang/", {"language": "fr", "next": "/dashboard/"})
-    assert "Mes actions en cours" in client.get("/dashboard/").content.decode()
+    assert "Mes points d’action ouverts" in client.get("/dashboard/").content.decode()
     client.post("/i18n/setlang/", {"language": "es", "next": "/dashboard/"})
-    assert "Mis acciones abiertas" in client.get("/dashboard/").content.decode()
+    assert "Mis puntos de acción abiertos" in client.get("/dashboard/").content.decode()
 
 
 def test_the_calendar_feed_follows_the_pages_rules_for_items_and_events(client, gcg, other_group):
