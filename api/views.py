@@ -6,6 +6,7 @@ as on the site. Every endpoint is GET only; anything else is a 405."""
 
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import permissions, viewsets
@@ -58,8 +59,8 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Meetings of the reader's groups"),
-    retrieve=extend_schema(summary="A meeting, with its agenda, decisions and action points"),
+    list=extend_schema(summary=_("Meetings of the reader's groups")),
+    retrieve=extend_schema(summary=_("A meeting, with its agenda, decisions and action points")),
 )
 class MeetingViewSet(ReadOnlyViewSet):
     queryset = Meeting.objects.none()  # the schema's model; get_queryset has the rules
@@ -104,8 +105,8 @@ def _versions_newest_first() -> Prefetch:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Documents of the reader's groups, with their versions"),
-    retrieve=extend_schema(summary="A document, with its versions"),
+    list=extend_schema(summary=_("Documents of the reader's groups, with their versions")),
+    retrieve=extend_schema(summary=_("A document, with its versions")),
 )
 class DocumentViewSet(ReadOnlyViewSet):
     queryset = Document.objects.none()  # the schema's model; get_queryset has the rules
@@ -127,8 +128,8 @@ class DocumentViewSet(ReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Versions of the documents the reader may see"),
-    retrieve=extend_schema(summary="A version, with its text"),
+    list=extend_schema(summary=_("Versions of the documents the reader may see")),
+    retrieve=extend_schema(summary=_("A version, with its text")),
 )
 class VersionViewSet(ReadOnlyViewSet):
     queryset = DocumentVersion.objects.none()  # the schema's model; get_queryset has the rules
@@ -147,8 +148,8 @@ class VersionViewSet(ReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Action items the reader may see"),
-    retrieve=extend_schema(summary="An action item"),
+    list=extend_schema(summary=_("Action items the reader may see")),
+    retrieve=extend_schema(summary=_("An action item")),
 )
 class ActionItemViewSet(ReadOnlyViewSet):
     queryset = ActionItem.objects.none()  # the schema's model; get_queryset has the rules
@@ -168,8 +169,8 @@ class ActionItemViewSet(ReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Consultations of the reader's groups"),
-    retrieve=extend_schema(summary="A consultation, with the comments the reader may see"),
+    list=extend_schema(summary=_("Consultations of the reader's groups")),
+    retrieve=extend_schema(summary=_("A consultation, with the comments the reader may see")),
 )
 class ConsultationViewSet(ReadOnlyViewSet):
     queryset = Consultation.objects.none()  # the schema's model; get_queryset has the rules
@@ -204,8 +205,8 @@ class ConsultationViewSet(ReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Pathfinder countries the reader may see"),
-    retrieve=extend_schema(summary="A pathfinder country, by its ISO code"),
+    list=extend_schema(summary=_("Pathfinder countries the reader may see")),
+    retrieve=extend_schema(summary=_("A pathfinder country, by its ISO code")),
 )
 class PathfinderCountryViewSet(ReadOnlyViewSet):
     queryset = PathfinderCountry.objects.none()  # the schema's model; get_queryset has the rules
@@ -230,8 +231,8 @@ class PathfinderCountryViewSet(ReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Events told to the reader's groups, or to every member"),
-    retrieve=extend_schema(summary="An event"),
+    list=extend_schema(summary=_("Events told to the reader's groups, or to every member")),
+    retrieve=extend_schema(summary=_("An event")),
 )
 class EventViewSet(ReadOnlyViewSet):
     queryset = Event.objects.none()  # the schema's model; get_queryset has the rules

@@ -337,7 +337,12 @@ def _country_form_page(request, country, form, title):
 
 def _quarter(workshop) -> str:
     if workshop.starts_on:
-        return f"{workshop.starts_on.year} Q{(workshop.starts_on.month - 1) // 3 + 1}"
+        # Translators: a quarter of a year, e.g. "2019 Q2"; keep the year first (the board
+        # sorts these labels).
+        return _("%(year)s Q%(quarter)s") % {
+            "year": workshop.starts_on.year,
+            "quarter": (workshop.starts_on.month - 1) // 3 + 1,
+        }
     return workshop.tentative_period or _("date to be set")
 
 
