@@ -93,7 +93,11 @@ class ServiceActions:
                     **{name: row}, by=request.user, **(per_row(row) if per_row else {}), **arguments
                 )
             except errors as error:
-                self.message_user(request, f"{row}: {error}", messages.ERROR)
+                self.message_user(
+                    request,
+                    _("%(record)s: %(error)s") % {"record": row, "error": error},
+                    messages.ERROR,
+                )
             else:
                 done += 1
         if done:

@@ -10,6 +10,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, vCalAddress
 from icalendar import Event as CalendarEvent
 
@@ -72,7 +73,10 @@ def deadline_entry(consultation) -> CalendarEvent:
     entry = CalendarEvent()
     entry.add("uid", f"consultation-{consultation.pk}@{DOMAIN}")
     entry.add("dtstamp", timezone.now())
-    entry.add("summary", f"Comments due: {consultation.version.document.title}")
+    entry.add(
+        "summary",
+        _("Comments due: %(title)s") % {"title": consultation.version.document.title},
+    )
     entry.add("dtstart", consultation.closes_at - DEADLINE_LENGTH)
     entry.add("dtend", consultation.closes_at)
     entry.add("url", _url(consultation))
@@ -83,7 +87,7 @@ def action_item_entry(item) -> CalendarEvent:
     entry = CalendarEvent()
     entry.add("uid", f"action-item-{item.pk}@{DOMAIN}")
     entry.add("dtstamp", timezone.now())
-    entry.add("summary", f"Due: {item.title}")
+    entry.add("summary", _("Due: %(title)s") % {"title": item.title})
     _all_day(entry, item.due_on, None)
     entry.add("url", _url(item))
     return entry

@@ -1632,9 +1632,14 @@ class NoCommentStatement(models.Model):
     """
 
     consultation = models.ForeignKey(
-        Consultation, on_delete=models.CASCADE, related_name="no_comment_statements"
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="no_comment_statements",
+        verbose_name=_("consultation"),
     )
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
     stated_at = models.DateTimeField(_("stated at"), default=timezone.now)
     history = HistoricalRecords()  # a member may take their word back: the history keeps it
 
@@ -1769,8 +1774,10 @@ class Reminder(ClaimedDelivery):
     """
 
     kind = models.CharField(_("kind"), max_length=40)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("content type")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
     recipient = models.ForeignKey(
         Person, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="reminders"
     )
