@@ -19,7 +19,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -736,7 +736,8 @@ def unsubscribe(request, token):
 
 def calendar_feed(request, key):
     """A person's meetings, comment deadlines, action items and events, for their calendar
-    program. The address is secret (a random key), so it works without signing in."""
+    program. The address is secret (a random key), so it works without signing in; the
+    calendar program asks in its own language, the entries are written in the person's."""
     person = Person.objects.select_related("user").filter(calendar_key=key).first()
     if person is None or not person.calendar_open:
         raise Http404
@@ -750,10 +751,12 @@ def calendar_feed(request, key):
     # the same rules as the pages: items they own, events they may see
     items = ActionItem.objects.open().filter(due_on__isnull=False).owned_by(person.user)
     events = selectors.events_visible_to(person.user).filter(starts_on__gte=since.date())
-    body = calendar.feed(
-        [calendar.meeting_entry(m) for m in meetings.select_related("group")]
-        + [calendar.deadline_entry(c) for c in deadlines]
-        + [calendar.action_item_entry(i) for i in items]
-        + [calendar.event_entry(e) for e in events]
-    )
+    language = person.user.language if person.user_id else settings.LANGUAGE_CODE
+    with translation.override(language):
+        body = calendar.feed(
+            [calendar.meeting_entry(m) for m in meetings.select_related("group")]
+            + [calendar.deadline_entry(c) for c in deadlines]
+            + [calendar.action_item_entry(i) for i in items]
+            + [calendar.event_entry(e) for e in events]
+        )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -111,7 +111,7 @@ def version_publish_check(*, document: Document, text: str, at=None) -> None:
             % {
                 "number": running.version.number,
                 "group": running.audience.name,
-                "when": date_format(timezone.localtime(running.closes_at), "j F Y, H:i"),
+                "when": date_format(timezone.localtime(running.closes_at), "DATETIME_FORMAT"),
             }
         )
 
@@ -306,7 +306,7 @@ def _check_window(consultation: Consultation, at: datetime.datetime) -> None:
     if not consultation.has_opened(at):
         raise ConsultationError(
             _("Comments open on %(when)s; your text is kept below, send it then.")
-            % {"when": date_format(timezone.localtime(consultation.opens_at), "j F Y, H:i")}
+            % {"when": date_format(timezone.localtime(consultation.opens_at), "DATETIME_FORMAT")}
         )
     if consultation.has_closed(at):
         raise ConsultationError(
@@ -314,7 +314,7 @@ def _check_window(consultation: Consultation, at: datetime.datetime) -> None:
                 "The consultation closed on %(when)s, so comments are no longer accepted. "
                 "Your text is kept below: copy it if you wish to send it to the Secretariat."
             )
-            % {"when": date_format(timezone.localtime(consultation.closes_at), "j F Y, H:i:s")}
+            % {"when": date_format(timezone.localtime(consultation.closes_at), _("j F Y, H:i:s"))}
         )
 
 

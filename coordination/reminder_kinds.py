@@ -219,7 +219,7 @@ class ActionItemReminders(ReminderKind):
         return _local_midnight(obj.due_on, _zone())
 
     def deadline_display(self, obj, milestone):
-        return date_format(obj.due_on, "j F Y") if obj.due_on else ""
+        return date_format(obj.due_on) if obj.due_on else ""
 
     def subject(self, obj, milestone):
         if milestone.startswith("overdue"):

@@ -40,6 +40,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .claims import batch_deliver, claim_renew, claimable, message_deliver, rows_claim
@@ -161,7 +162,8 @@ def moment_display(moment: datetime.datetime) -> str:
     reader's, under `as_reader`), named, so that nobody reads Zurich time as their own."""
     zone = timezone.get_current_timezone_name()
     local = timezone.localtime(moment)
-    return f"{date_format(local, 'l j F Y, H:i')} ({zone.replace('_', ' ')})"
+    when = date_format(local, _("l j F Y, H:i"))  # a format: each language orders its words
+    return f"{when} ({zone.replace('_', ' ')})"
 
 
 def _list_headers(unsubscribe: str) -> dict:

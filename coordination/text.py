@@ -7,6 +7,7 @@ import markdown_it
 import nh3
 from django.core.cache import caches
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from markdown_it import MarkdownIt
 
 _ROMAN = [
@@ -37,8 +38,19 @@ def to_roman(number: int) -> str:
     return "".join(parts)
 
 
+# A meeting's ordinal in the languages that do not write it the English way; “réunion” and
+# “reunión” are feminine: 1re, 3e; 1.ª, 3.ª.
+_ORDINALS = {
+    "fr": lambda number: "1re" if number == 1 else f"{number}e",
+    "es": lambda number: f"{number}.ª",
+}
+
+
 def ordinal(number: int) -> str:
-    """English ordinal as used in meeting titles: 1st, 2nd, 3rd, 4th, 11th, 22nd."""
+    """A meeting's ordinal in the active language: 1st, 2nd, 3rd, 11th, 22nd; 1re, 3e; 3.ª."""
+    written = _ORDINALS.get((get_language() or "en").split("-")[0])
+    if written:
+        return written(number)
     if 10 <= number % 100 <= 20:
         suffix = "th"
     else:

@@ -24,8 +24,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django_countries import countries
+from icalendar import Calendar
 
 from actiongroups.models import ActionGroup
+from coordination import consultations
 from coordination.models import ActionItem, Consultation
 from pathfinders.models import PathfinderCountry
 from tests import factories
@@ -374,7 +376,9 @@ def test_the_interest_form_names_countries_in_the_readers_language_and_order(
 
 def subject_of(message) -> str:
     parsed = message_from_bytes(message.message().as_bytes(), policy=policy.default)
-    return str(parsed["Subject"])  # decoded (RFC 2047) by the standard parser
+    # Decoded (RFC 2047) by the standard parser; a long subject is folded right after the
+    # colon, and the folding white space is not part of what a mail program shows.
+    return str(parsed["Subject"]).lstrip()
 
 
 def test_a_french_ministry_and_each_staff_member_read_their_own_language(
@@ -436,3 +440,44 @@ def test_the_language_menu_names_each_language_in_itself(client, db):
 def test_a_month_is_written_as_the_language_writes_it(language, written):
     with translation.override(language):
         assert date_format(datetime.date(2019, 9, 1), "YEAR_MONTH_FORMAT") == written
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("en", "3rd GCG meeting"), ("fr", "3e réunion du GCG"), ("es", "3.ª reunión del GCG")],
+)
+def test_a_meeting_is_numbered_as_the_language_writes_it(gcg, language, title):
+    meeting = factories.MeetingFactory(group=gcg, number=3)
+    with translation.override(language):
+        assert meeting.title == title
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "deadline"),
+    [
+        ("fr", "5e réunion du GCG", "Échéance des commentaires : "),
+        ("es", "5.ª reunión del GCG", "Plazo para comentarios: "),
+    ],
+)
+def test_the_calendar_feed_is_written_in_the_persons_language(
+    client, gcg, language, title, deadline
+):
+    """The calendar program fetches the feed without signing in and asks in its own (often
+    English) language: the entries follow the person's."""
+    member = factories.UserFactory(email="feed@example.org", language=language)
+    person = factories.MembershipFactory(
+        group=gcg, person__user=member, person__email=member.email
+    ).person
+    factories.MeetingFactory(
+        group=gcg, number=5, status="planned",
+        starts_on=datetime.date.today() + datetime.timedelta(days=60),
+    )  # fmt: skip
+    version = factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text="One.")
+    consultations.consultation_open(version=version, audience=gcg)
+    response = client.get(f"/calendar/{person.calendar_key}.ics", HTTP_ACCEPT_LANGUAGE="en")
+    summaries = {
+        str(entry["SUMMARY"]) for entry in Calendar.from_ical(response.content).walk("VEVENT")
+    }
+    assert title in summaries
+    assert any(summary.startswith(deadline) for summary in summaries)
+    assert translation.get_language() == settings.LANGUAGE_CODE
