@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.db.models import Case, F, When
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -332,7 +334,10 @@ class PersonInviteForm(forms.Form):
     position = forms.CharField(label=_("Position"), max_length=300, required=False)
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=settings.LANGUAGES,
+        choices=lambda: [  # each in its own name (“Français”), as the navbar's menu
+            (code, capfirst(get_language_info(code)["name_local"]))
+            for code, _name in settings.LANGUAGES
+        ],
         help_text=_("Of the invitation and of the emails that follow."),
     )
 

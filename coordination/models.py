@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -515,10 +515,11 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class MeetingStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    CONFIRMED = "confirmed", _("Confirmed")
-    HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
+    # In context: a meeting is feminine in French and Spanish (prévue, prevista).
+    PLANNED = "planned", pgettext_lazy("meeting status", "Planned")
+    CONFIRMED = "confirmed", pgettext_lazy("meeting status", "Confirmed")
+    HELD = "held", pgettext_lazy("meeting status", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
 
 
 MEETING_CALENDAR_FIELDS = ("starts_on", "ends_on", "city", "venue", "status", "window_starts_on")

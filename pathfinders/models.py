@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import sort_key as collation_key
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -162,9 +163,10 @@ class StageChange(models.Model):
 
 
 class NationalWorkshopStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
+    # In context: a workshop is masculine in French and Spanish (prévu, previsto).
+    PLANNED = "planned", pgettext_lazy("workshop status", "Planned")
+    HELD = "held", pgettext_lazy("workshop status", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("workshop status", "Cancelled")
 
 
 class NationalWorkshop(models.Model):

@@ -481,3 +481,14 @@ def test_the_calendar_feed_is_written_in_the_persons_language(
     assert title in summaries
     assert any(summary.startswith(deadline) for summary in summaries)
     assert translation.get_language() == settings.LANGUAGE_CODE
+
+
+def test_the_invitation_offers_each_language_in_its_own_name(client, secretariat):
+    client.force_login(secretariat)
+    page = client.get(reverse("person_invite")).content.decode()
+    select = page.split('id="id_language"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r"<option value=\"(\w+)\"[^>]*>([^<]+)<", select) == [
+        ("en", "English"),
+        ("fr", "Français"),
+        ("es", "Español"),
+    ]
