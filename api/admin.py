@@ -11,6 +11,12 @@ from .models import token_name
 if admin.site.is_registered(AuthToken):
     admin.site.unregister(AuthToken)
 
+# knox names its model in English only (“Auth tokens”); the admin names it in the reader's
+# language. Only the runtime name: the model's declared options, hence knox's migrations, are
+# left as they are.
+AuthToken._meta.verbose_name = _("API token")
+AuthToken._meta.verbose_name_plural = _("API tokens")
+
 
 @admin.register(AuthToken)
 class TokenAdmin(admin.ModelAdmin):
