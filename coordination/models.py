@@ -51,6 +51,13 @@ def parse_day_list(value: str) -> list[int]:
     return days
 
 
+# What the demo adds to make a flow tryable (a comment, a revised draft, a status change) is
+# marked as such wherever it is shown, so that no one reads it as a meeting's record.
+ILLUSTRATIVE_HELP = _(
+    "Added by the demo so that the flow can be tried; not part of any meeting's record."
+)
+
+
 def choices_check(field: str, choices) -> Q:
     """The database refuses a status that the code does not know."""
     return Q(**{f"{field}__in": choices.values})
@@ -993,6 +1000,9 @@ class DocumentVersion(models.Model):
         related_name="+",
     )
     shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative example"), default=False, help_text=ILLUSTRATIVE_HELP
+    )
     history = HistoricalRecords()
 
     objects = DocumentVersionQuerySet.as_manager()
@@ -1196,6 +1206,15 @@ class ActionItem(models.Model):
         related_name="waiting_action_items",
         help_text=_("Sharing a new version of this document records the trigger."),
     )
+    trigger_action = models.ForeignKey(
+        "self",
+        verbose_name=_("trigger action item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="following_action_items",
+        help_text=_("Marking this action item done records the trigger."),
+    )
     triggered_at = models.DateTimeField(_("triggered at"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
@@ -1265,6 +1284,14 @@ class ActionItem(models.Model):
         if self.due_days_after_trigger is not None and self.due_on and not self.triggered_at:
             raise ValidationError(
                 {"due_on": _("A relative deadline gets its date when the trigger is recorded.")}
+            )
+        if self.trigger_action_id and self.due_days_after_trigger is None:
+            raise ValidationError(
+                {"trigger_action": _("Only a relative deadline waits for another action item.")}
+            )
+        if self.trigger_action_id and self.trigger_action_id == self.pk:
+            raise ValidationError(
+                {"trigger_action": _("An action item cannot wait for itself.")}
             )
 
     @property
@@ -1376,6 +1403,9 @@ class ActionItemStatusChange(models.Model):
         related_name="+",
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative example"), default=False, help_text=ILLUSTRATIVE_HELP
+    )
 
     class Meta:
         ordering = ["action_item", "changed_at", "pk"]
@@ -1564,6 +1594,9 @@ class Comment(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    is_illustrative = models.BooleanField(
+        _("illustrative example"), default=False, help_text=ILLUSTRATIVE_HELP
     )
     history = HistoricalRecords()
 
