@@ -226,6 +226,9 @@ class PublicSubmission(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     spam_reason = models.CharField(_("why it looked like spam"), max_length=200, blank=True)
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    is_illustrative = models.BooleanField(
+        _("illustrative example"), default=False, help_text=ILLUSTRATIVE_HELP
+    )
 
     class Meta:
         abstract = True
