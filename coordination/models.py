@@ -1119,7 +1119,7 @@ class ActionItemQuerySet(models.QuerySet):
         """With what a row of a list shows (meeting, group, trigger document, owners), in the
         list's order: by status, then soonest due first, undated last."""
         return (
-            self.select_related("meeting__group", "trigger_document")
+            self.select_related("meeting__group", "trigger_document", "trigger_action")
             .prefetch_related(*ActionItem.owners_prefetch())
             .order_by("status", F("due_on").asc(nulls_last=True), "pk")
         )
@@ -1293,9 +1293,7 @@ class ActionItem(models.Model):
                 {"trigger_action": _("Only a relative deadline waits for another action item.")}
             )
         if self.trigger_action_id and self.trigger_action_id == self.pk:
-            raise ValidationError(
-                {"trigger_action": _("An action item cannot wait for itself.")}
-            )
+            raise ValidationError({"trigger_action": _("An action item cannot wait for itself.")})
 
     @property
     def is_open(self) -> bool:

@@ -126,11 +126,11 @@ def test_setting_the_current_status_again_says_so(client, demo):
     assert "already “Open”" in response.content.decode()
 
 
-def test_waiting_on_links_the_document_that_starts_the_clock(client, demo):
+def test_waiting_on_links_the_action_that_starts_the_clock(client, demo):
     item = guidance_item(demo)
-    document = item.trigger_document
+    share = item.trigger_action
     client.force_login(demo["member"])
-    link = f'<a href="{document.get_absolute_url()}">{document.title}</a>'
+    link = f'<a href="{share.get_absolute_url()}">{share.title}</a>'
     assert link in client.get(item.get_absolute_url()).content.decode()
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert f"Waiting on: {link}" in dashboard
@@ -155,6 +155,10 @@ def test_list_filters_mine_overdue_status_and_meeting(client, demo):
     assert "Provide feedback" not in page
 
     page = client.get(url, {"status": "done"}).content.decode()
+    assert "Share the revised draft" in page  # the demo's illustrative sharing
+    assert "Meet to draft a communications strategy" not in page
+
+    page = client.get(url, {"status": "dropped"}).content.decode()
     assert "No action items match." in page
 
     page = client.get(url, {"meeting": demo["meeting"].pk}).content.decode()
