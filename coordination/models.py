@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.humanize.templatetags.humanize import apnumber
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -1115,11 +1115,22 @@ class ActionItemQuerySet(models.QuerySet):
         """The items of `pks`, read in one query, in DUE_ORDER."""
         return sorted(self.filter(pk__in=pks), key=ActionItem.due_order_key)
 
+    def with_illustrative_status(self):
+        """`status_is_illustrative`: the status was set by the demo, which a row says."""
+        return self.annotate(
+            status_is_illustrative=Exists(
+                ActionItemStatusChange.objects.filter(
+                    action_item=OuterRef("pk"), is_illustrative=True
+                )
+            )
+        )
+
     def listed(self):
         """With what a row of a list shows (meeting, group, trigger document, owners), in the
         list's order: by status, then soonest due first, undated last."""
         return (
             self.select_related("meeting__group", "trigger_document", "trigger_action")
+            .with_illustrative_status()
             .prefetch_related(*ActionItem.owners_prefetch())
             .order_by("status", F("due_on").asc(nulls_last=True), "pk")
         )
