@@ -185,6 +185,11 @@ The following upcoming events were presented to the group:
 """),
 ]  # fmt: skip
 
+ILLUSTRATIVE_TEXT = (
+    "Illustrative example: the report does not give this text, nor the day it was shared; "
+    "the demo pieces it together from what the report says."
+)
+
 HELD_BY_SECRETARIAT = (
     "This demo keeps the provisions the report of the 3rd GCG meeting mentions; "
     "the full text is held by the Secretariat."
@@ -447,7 +452,10 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
         number=1,
         defaults={
             "text": GUIDANCE_NOTE_TEXT,
-            "change_summary": "Draft discussed at the 3rd GCG meeting; a few changes were suggested.",
+            "change_summary": "Draft discussed at the 3rd GCG meeting; a few changes were suggested."
+            "\n\n" + ILLUSTRATIVE_TEXT,
+            # the report does not give the note's text: the one here is pieced together
+            "is_illustrative": True,
             "status": DocumentVersion.Status.SUPERSEDED,
             "created_at": discussed_at,
             "shared_at": discussed_at,
@@ -468,7 +476,9 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
         number=1,
         defaults={
             "text": SUPPLY_CHAIN_CONCEPT_NOTE_TEXT,
-            "change_summary": "Distributed for consultation in July 2018.",
+            "change_summary": "Distributed for consultation in July 2018.\n\n" + ILLUSTRATIVE_TEXT,
+            # the report gives the month, not the day nor the text
+            "is_illustrative": True,
             "status": DocumentVersion.Status.SHARED,
             "created_at": concept_note_at,
             "shared_at": concept_note_at,

@@ -213,14 +213,18 @@ def test_the_demo_adds_only_illustrative_records_by_no_real_organisation(demo):
     assert {c.author.organisation for c in comments} == {example}
     assert all(p.organisation == example for p in Person.objects.filter(user__isnull=False))
     assert example.name not in REPORT and "Example" not in REPORT
-    # the versions the report speaks of are records; the texts the demo adds are not
+    # the texts the report does not give are illustrative
     illustrative = {
         (v.document.title, v.number) for v in DocumentVersion.objects.filter(is_illustrative=True)
     }
     assert illustrative == {
         ("Terms of Reference of Alliance 8.7 and the Global Coordinating Group", 1),
+        ("Pathfinder Country Guidance Note", 1),
         ("Pathfinder Country Guidance Note", 2),
+        ("Supply Chain Action Group concept note", 1),
     }
+    # the one version the report records: the Terms of Reference it adopted
+    assert DocumentVersion.objects.filter(is_illustrative=False).get().status == "adopted"
     assert list(ActionItemStatusChange.objects.filter(is_illustrative=False)) == []
     submissions = InterestSubmission.objects.all()
     assert all(s.is_illustrative for s in submissions)
