@@ -102,7 +102,6 @@ def load(*, coordination: dict, stdout=None) -> None:
                 status=NationalWorkshop.Status.HELD,
                 starts_on=datetime.date(2018, 10, 25),
                 ends_on=datetime.date(2018, 10, 25),
-                city="Madagascar",
                 report_annex=Annex.objects.filter(
                     meeting=coordination["meeting"], number=2
                 ).first(),
