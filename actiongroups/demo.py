@@ -9,6 +9,17 @@ from .services import activity_save
 # What the 3rd GCG meeting heard of each group: the work plans as they stood that day.
 HEARD_AT = datetime.datetime(2018, 11, 28, 17, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Zurich"))
 
+# The report's approximate dates as the periods they name; the wording stays on the page
+# (Activity.when). “by September 2019” is a deadline without a start, which an activity's
+# period cannot hold (an end needs a start): it stays as worded.
+WHEN = {
+    "July 2018": (datetime.date(2018, 7, 1), datetime.date(2018, 7, 31)),
+    "29–30 November 2018": (datetime.date(2018, 11, 29), datetime.date(2018, 11, 30)),
+    "early 2019": (datetime.date(2019, 1, 1), datetime.date(2019, 4, 30)),
+    "March 2019": (datetime.date(2019, 3, 1), datetime.date(2019, 3, 31)),
+    "2019": (datetime.date(2019, 1, 1), datetime.date(2019, 12, 31)),
+}
+
 SUPPLY_CHAIN = [
     (Activity.Kind.OUTPUT, "G-20 supply chain report", Activity.Status.DONE, "",
      "Developed in collaboration between ILO, OECD and World Bank."),
@@ -74,6 +85,7 @@ def load(*, coordination: dict, stdout=None) -> None:
             continue
         action_group.chair_organisations.set([orgs[acronym] for acronym in chairs])
         for order, (kind, title, activity_status, when, description) in enumerate(activities, 1):
+            starts_on, ends_on = WHEN.get(when, (None, None))
             activity = Activity(
                 action_group=action_group,
                 order=order,
@@ -82,7 +94,7 @@ def load(*, coordination: dict, stdout=None) -> None:
                 status=activity_status,
                 when=when,
                 description=description,
-                starts_on=datetime.date(2018, 11, 29) if when == "29–30 November 2018" else None,
-                ends_on=datetime.date(2018, 11, 30) if when == "29–30 November 2018" else None,
+                starts_on=starts_on,
+                ends_on=ends_on,
             )
             activity_save(activity=activity, at=HEARD_AT)

@@ -59,7 +59,13 @@ def get_version_for_user(user, document_pk: int, number: int) -> DocumentVersion
 def get_action_item_for_user(user, pk: int) -> ActionItem:
     return get_object_or_404(
         ActionItem.objects.visible_to(user)
-        .select_related("meeting__group", "agenda_item", "status_changed_by", "trigger_document")
+        .select_related(
+            "meeting__group",
+            "agenda_item",
+            "status_changed_by",
+            "trigger_document",
+            "trigger_action",
+        )
         .prefetch_related(*ActionItem.owners_prefetch()),
         pk=pk,
     )

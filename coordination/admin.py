@@ -662,7 +662,9 @@ class AgendaItemAdmin(MeetingChoices, SimpleHistoryAdmin):
 class ActionItemStatusChangeInline(admin.TabularInline):
     model = ActionItemStatusChange
     extra = 0
-    readonly_fields = ["from_status", "to_status", "changed_at", "changed_by", "note"]
+    readonly_fields = [
+        "from_status", "to_status", "changed_at", "changed_by", "note", "is_illustrative",
+    ]  # fmt: skip
     can_delete = False
 
     def get_queryset(self, request):
@@ -729,6 +731,7 @@ class ActionItemAdmin(
         "owner_organisations",
         "owner_groups",
         "trigger_document",
+        "trigger_action",
     ]
     readonly_fields = ["status_changed_at", "status_changed_by", "triggered_at"]
     inlines = [ActionItemStatusChangeInline]
@@ -891,7 +894,7 @@ class DocumentVersionAdmin(ServiceActions, SimpleHistoryAdmin):
     list_select_related = ["document"]
     fields = [
         "document", "number", "state", "text", "change_summary", "created_at", "created_by",
-        "shared_at",
+        "shared_at", "is_illustrative",
     ]  # fmt: skip
     actions = ["share"]
     autocomplete_fields = ["document"]
@@ -920,7 +923,10 @@ class DocumentVersionAdmin(ServiceActions, SimpleHistoryAdmin):
         the text is what members commented on, paragraph by paragraph: it stays as it was."""
         if obj is None:
             return []
-        fixed = ["document", "number", "state", "created_at", "created_by", "shared_at"]
+        fixed = [
+            "document", "number", "state", "created_at", "created_by", "shared_at",
+            "is_illustrative",
+        ]  # fmt: skip
         if obj.status != DocumentVersion.Status.DRAFT:
             fixed += ["text", "change_summary"]
         return fixed
@@ -1163,11 +1169,11 @@ class CommentAdmin(SimpleHistoryAdmin):
     fields = [
         "consultation", "author", "paragraph", "text", "created_at", "updated_at", "revision",
         "withdrawn_at", "disposition", "reply", "answered_in_paragraph", "disposed_at",
-        "disposed_by",
+        "disposed_by", "is_illustrative",
     ]  # fmt: skip
     readonly_fields = [
         "consultation", "author", "paragraph", "text", "created_at", "updated_at", "revision",
-        "withdrawn_at", "disposed_at", "disposed_by",
+        "withdrawn_at", "disposed_at", "disposed_by", "is_illustrative",
     ]  # fmt: skip
 
     def has_add_permission(self, request):

@@ -1,5 +1,10 @@
 """Demo data: the report of the 3rd GCG meeting (Geneva, 28 November 2018), as records.
 
+The records say what the report says, no more. What the demo adds so that a flow can be
+tried (a draft's text, comments, a revised draft, a status change) is marked
+`is_illustrative`, shown as such on every page, and written by example people of an example
+organisation, never by a real one.
+
 Every record is looked up by its natural key before it is created, so loading twice
 changes nothing and a database holding other data keeps it untouched.
 """
@@ -10,7 +15,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from . import consultations
+from . import consultations, services
 from .checks import DEMO_EMAIL_DOMAIN
 from .models import (
     ActionItem,
@@ -34,6 +39,8 @@ from .models import (
 
 GENEVA = zoneinfo.ZoneInfo("Europe/Zurich")
 
+EXAMPLE_ORGANISATION = "Example organisation (illustrative)"
+
 ORGANISATIONS = [
     # name, acronym, kind, country
     ("International Labour Organization", "ILO", Constituency.UN_AGENCY, ""),
@@ -54,6 +61,8 @@ ORGANISATIONS = [
     ("Ministry for Cooperation (Madagascar)", "", Constituency.GOVERNMENT, "MG"),
     ("Ministry for Population (Madagascar)", "", Constituency.GOVERNMENT, "MG"),
     ("National Committees against Child Labour and Trafficking (Madagascar)", "", Constituency.GOVERNMENT, "MG"),
+    # the demo's accounts and illustrative comments belong here, not to a real organisation
+    (EXAMPLE_ORGANISATION, "", Constituency.OTHER, ""),
 ]  # fmt: skip
 
 GROUPS = [
@@ -105,7 +114,7 @@ The **Supply Chain Action Group** (chaired by ILO) has developed or is working o
 2. The new partnership with the Netherlands to work on Child Labour in Global Supply Chains Project in Côte d'Ivoire, Egypt, Malawi, Mali, Nigeria and Uganda has been launched.
 3. The Netherlands-funded Child Labour Mapping and Global Report on Pathfinder Countries which will be completed by September 2019.
 
-The **Migration Action Group** (chaired by IOM) discussed preparations for its first workshop on 29th–30th November 2018, during which the Group will discuss Terms of Reference and communications strategy and draw up a draft work plan. Walk Free and UNICEF will present their findings from two research papers that were used as a basis for the work plan. These research papers are:
+The **Migration Action Group** (chaired by IOM) discussed preparations for its first workshop on 29th-30th November 2018, during which the Group will discuss Terms of Reference and communications strategy and draw up a draft work plan. Walk Free and UNICEF will present their findings from two research papers that were used as a basis for the work plan. These research papers are:
 
 1. Migrants and their vulnerability to human trafficking, modern slavery and forced labour
 2. Child Labour Policy Paper
@@ -127,7 +136,7 @@ The broader discussion regarding the criteria that must be met to attribute the 
 
 Civil Society also proposed that the chairpersonship for action groups be open to non-UN agencies.
 """),
-    ("Update on Pathfinder Countries and Pathfinder Country Guidance Note", """\
+    ("Update on Pathfinder Countries and Pathfinder Country Note", """\
 The Secretariat gave an update on Pathfinder Countries and what the criteria are for a country to become a Pathfinder Country. The action points presented were:
 
 - Formal requests received by Albania, Chile, Fiji, Madagascar, Malawi, Mauritania, Mexico, Morocco, Nepal, Nigeria, Sri Lanka, Tunisia, Uganda and Vietnam.
@@ -157,7 +166,7 @@ The National Strategy Workshop that took place in Madagascar on 25th October 201
 Following the presentation, participants discussed the interagency collaboration between the Ministry for Development, the Ministry for Cooperation, the Ministry for Population as well as National Committees against Child Labour and Trafficking.
 """),
     ("Progress on Delta 8.7 Knowledge Platform", """\
-The UN University was unable to attend the meeting and sent a video presentation on the Delta 8.7 website for the group.
+The UN University was unable to attend the meeting and sent a video presentation on the Delta 8.7 website for the group. A link to the video can be found here.
 """),
     ("Progress on the Alliance 8.7 website", """\
 The ILO gave a presentation on the Alliance website focusing on the way interested parties can subscribe to the mailing list or express willingness to join the Alliance as a partner/pathfinder country.
@@ -174,13 +183,12 @@ The following upcoming events were presented to the group:
 - Expert group meeting on SDG 8 in April 2019
 - High Level Political Forum in July 2019.
 """),
-    ("Action Items", """\
-- Participants have two weeks after receipt of the revised draft to provide their feedback on the Pathfinder Country Guidance Note.
-- Communications Action Group to meet to draft a communications strategy.
-- Notifications regarding upcoming events will be sent out further in advance.
-- The 4th GCG meeting will be held in New York in March or April 2019, tbc.
-"""),
 ]  # fmt: skip
+
+ILLUSTRATIVE_TEXT = (
+    "Illustrative example: the report does not give this text, nor the day it was shared; "
+    "the demo pieces it together from what the report says."
+)
 
 HELD_BY_SECRETARIAT = (
     "This demo keeps the provisions the report of the 3rd GCG meeting mentions; "
@@ -245,23 +253,93 @@ EVENTS = [
 ]  # fmt: skip
 
 DEMO_ACCOUNTS = [
-    # email local part, full name, password, staff, what they show
+    # email local part, full name, password, staff, what they show: example people of the
+    # example organisation, so that no real person or organisation is put in the demo's mouth
     (
         "secretariat",
-        "Sam Okafor",
+        "Example secretariat officer",
         "demo-secretariat-87",
         True,
         "secretariat officer (staff, admin)",
     ),
-    ("member", "Maria Lopez", "demo-member-87", False, "GCG member (civil society)"),
+    ("member", "Example member", "demo-member-87", False, "GCG member (civil society)"),
     (
         "chair",
-        "Chen Wei",
+        "Example chair",
         "demo-chair-87",
         False,
         "Supply Chain Action Group chair, not in the GCG",
     ),
 ]
+
+
+NO_OWNER_NAMED = "The report names no owner."
+
+ACTION_ITEMS = [
+    # key, order, title, details (the report's words), agenda item (None: section X, which
+    # follows the agenda), owner organisations
+    # (acronyms), owner groups (slugs), days after the action it follows, trigger, follows,
+    # fixed due date.
+    # Section X of the report, in its order:
+    ("feedback", 1, "Provide feedback on the Pathfinder Country Guidance Note",
+     "Participants have two weeks after receipt of the revised draft to provide their feedback on the Pathfinder Country Guidance Note.",
+     None, [], ["gcg"], 14, "receipt of the revised draft", "share", None),
+    ("strategy", 2, "Meet to draft a communications strategy",
+     "Communications Action Group to meet to draft a communications strategy.",
+     None, [], ["communications"], None, "", None, None),
+    ("notifications", 3, "Send notifications of upcoming events further in advance",
+     "Notifications regarding upcoming events will be sent out further in advance. " + NO_OWNER_NAMED,
+     None, [], [], None, "", None, None),
+    ("fourth-meeting", 4, "Hold the 4th GCG meeting in New York (March or April 2019, tbc)",
+     "The 4th GCG meeting will be held in New York in March or April 2019, tbc. " + NO_OWNER_NAMED,
+     None, [], [], None, "", None, datetime.date(2019, 4, 30)),
+    # Commitments of the minutes that section X does not repeat:
+    ("share", 5, "Share the revised draft of the Pathfinder Country Guidance Note",
+     "A revised draft will be shared by the Secretariat.",
+     4, ["Secretariat"], [], None, "", None, None),
+    ("finalise", 6, "Finalise the Pathfinder Country Guidance Note",
+     "The Chair allowed for a two-week period during which GCG members could provide their inputs before the Guidance Note would be finalised. " + NO_OWNER_NAMED,
+     4, [], [], None, "", None, None),
+    ("communications-strategy", 7, "Establish a more systematic communications strategy",
+     "The Secretariat accepted the suggestions made in this regard and committed to establishing a more systematic communications strategy to inform members of current and upcoming activities.",
+     3, ["Secretariat"], [], None, "", None, None),
+    ("consultation-time", 8, "Allow more consultation time on Action Group activities",
+     "Participants requested further consultation and knowledge sharing on Action Group activities with enough time for partners to be able to attend workshops and provide feedback on concept notes. " + NO_OWNER_NAMED,
+     3, [], [], None, "", None, None),
+    ("inform-ioe-ituc", 9, "Inform the IOE and ITUC of initiatives undertaken by other UN agencies",
+     "The IOE and ITUC asked to be informed of any initiatives undertaken by other UN agencies to ensure social dialogue and stakeholder inclusion. " + NO_OWNER_NAMED,
+     4, [], [], None, "", None, None),
+]  # fmt: skip
+
+
+def _load_action_items(*, meeting, items, orgs, groups, at) -> dict:
+    """The action points as the report gives them: its owners only (none where it names
+    none), its deadlines as worded. The Guidance Note's two weeks start when the
+    Secretariat's sharing of the revised draft is marked done."""
+    loaded = {}
+    # an item is created after the one it follows
+    rows = sorted(ACTION_ITEMS, key=lambda row: row[9] is not None)
+    for key, order, title, details, agenda, owner_orgs, owner_groups, days, trigger, follows, due_on in rows:  # fmt: skip
+        item, created = ActionItem.objects.get_or_create(
+            meeting=meeting,
+            title=title,
+            defaults={
+                "order": order,
+                "details": details,
+                "agenda_item": items[agenda] if agenda else None,
+                "due_days_after_trigger": days,
+                "trigger": trigger,
+                "trigger_action": loaded[follows] if follows else None,
+                "due_on": due_on,
+                "created_at": at,
+            },
+        )
+        if created:
+            item.full_clean()
+            item.owner_organisations.set([orgs[acronym] for acronym in owner_orgs])
+            item.owner_groups.set([groups[slug] for slug in owner_groups])
+        loaded[key] = item
+    return loaded
 
 
 def load(*, with_accounts: bool, stdout=None) -> dict:
@@ -374,7 +452,10 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
         number=1,
         defaults={
             "text": GUIDANCE_NOTE_TEXT,
-            "change_summary": "Draft discussed at the 3rd GCG meeting; a few changes were suggested.",
+            "change_summary": "Draft discussed at the 3rd GCG meeting; a few changes were suggested."
+            "\n\n" + ILLUSTRATIVE_TEXT,
+            # the report does not give the note's text: the one here is pieced together
+            "is_illustrative": True,
             "status": DocumentVersion.Status.SUPERSEDED,
             "created_at": discussed_at,
             "shared_at": discussed_at,
@@ -395,7 +476,9 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
         number=1,
         defaults={
             "text": SUPPLY_CHAIN_CONCEPT_NOTE_TEXT,
-            "change_summary": "Distributed for consultation in July 2018.",
+            "change_summary": "Distributed for consultation in July 2018.\n\n" + ILLUSTRATIVE_TEXT,
+            # the report gives the month, not the day nor the text
+            "is_illustrative": True,
             "status": DocumentVersion.Status.SHARED,
             "created_at": concept_note_at,
             "shared_at": concept_note_at,
@@ -409,42 +492,17 @@ def load(*, with_accounts: bool, stdout=None) -> dict:
             closes_at=consultations.default_closes_at(concept_note_at),
         )
 
-    action_items = [
-        # order, title, agenda item, owners (people, orgs, groups), relative days, trigger, document, fixed due
-        (1, "Provide feedback on the Pathfinder Country Guidance Note",
-         "Participants have two weeks after receipt of the revised draft to provide their feedback on the Pathfinder Country Guidance Note.",
-         items[4], [], [], [gcg], 14, "receipt of the revised draft", guidance_note, None),
-        (2, "Meet to draft a communications strategy",
-         "Communications Action Group to meet to draft a communications strategy.",
-         items[8], [], [], [groups["communications"]], None, "", None, None),
-        (3, "Send notifications of upcoming events further in advance",
-         "Notifications regarding upcoming events will be sent out further in advance.",
-         items[9], [], [orgs["Secretariat"]], [], None, "", None, None),
-        (4, "Hold the 4th GCG meeting in New York (March or April 2019, tbc)",
-         "The 4th GCG meeting will be held in New York in March or April 2019, tbc.",
-         items[10], [], [orgs["Secretariat"]], [], None, "", None, datetime.date(2019, 4, 30)),
-    ]  # fmt: skip
-    for order, title, details, agenda_item, people, organisations, owner_groups, days, trigger, document, due_on in action_items:  # fmt: skip
-        item, created = ActionItem.objects.get_or_create(
-            meeting=third,
-            title=title,
-            defaults={
-                "order": order,
-                "details": details,
-                "agenda_item": agenda_item,
-                "due_days_after_trigger": days,
-                "trigger": trigger,
-                "trigger_document": document,
-                "due_on": due_on,
-                "created_at": adopted_at,
-            },
-        )
-        if created:
-            item.owner_people.set(people)
-            item.owner_organisations.set(organisations)
-            item.owner_groups.set(owner_groups)
-
-    _load_papers(gcg=gcg, orgs=orgs, meeting=third, items=items, guidance_note=guidance_note)
+    action_items = _load_action_items(
+        meeting=third, items=items, orgs=orgs, groups=groups, at=adopted_at
+    )
+    _load_papers(
+        gcg=gcg,
+        orgs=orgs,
+        meeting=third,
+        items=items,
+        guidance_note=guidance_note,
+        share=action_items["share"],
+    )
 
     annexes = {}
     for number, title, agenda_item in [
@@ -511,61 +569,67 @@ TERMS_OF_REFERENCE_DRAFT = """\
 3. Partners are governments, UN agencies, workers' and employers' organisations and civil society organisations.
 """
 
-GUIDANCE_NOTE_REVISED = (
-    GUIDANCE_NOTE_TEXT.replace(
-        "*Version discussed at the 3rd GCG meeting.",
-        "*Revised draft shared after the 3rd GCG meeting, with the changes participants suggested.",
-    )
-    .replace(
-        "3. Governments can choose a focus area if they wish, rather than covering both child labour and forced labour.",
-        "3. Governments can choose one or several focus areas (child labour, forced labour, human trafficking, modern slavery) if they wish, rather than covering both child labour and forced labour.",
-    )
-    .replace(
-        "4. There needs to be buy-in from UN Resident Coordinators.",
-        "4. There needs to be buy-in from UN Resident Coordinators, who are engaged from the formal request on.\n5. The IOE and ITUC are informed of initiatives undertaken by other UN agencies, to ensure social dialogue and stakeholder inclusion.",
-    )
-    .replace("5. Government ownership", "6. Government ownership")
-    .replace("6. A network of support", "7. A network of support")
-    .replace("7. Resource mobilisation", "8. Resource mobilisation")
+GUIDANCE_NOTE_REVISED = GUIDANCE_NOTE_TEXT.replace(
+    "## Support\n",
+    "## Support\n\n"
+    "*Illustrative revision: the report does not say which changes were suggested.*\n",
 )
 
-# Representatives who commented on the Terms of Reference draft: the report names their
-# organisations' positions, not the people, so the demo names them by organisation.
+# Example people of an example organisation: the report names no one who commented in
+# writing, so the demo's comments are illustrative and attributed to no real organisation.
 COMMENTERS = [
-    # key, full name, organisation, constituency
-    ("netherlands", "Representative of the Netherlands", "Netherlands", Constituency.GOVERNMENT),
-    ("ioe", "Representative of the IOE", "IOE", Constituency.EMPLOYERS),
-    ("ituc", "Representative of the ITUC", "ITUC", Constituency.WORKERS),
-    ("walkfree", "Representative of Walk Free", "Walk Free", Constituency.CIVIL_SOCIETY),
+    # key, full name
+    ("a", "Example member A"),
+    ("b", "Example member B"),
+    ("c", "Example member C"),
 ]
 
 TOR_COMMENTS = [
     # commenter, paragraph of the draft, comment, disposition, reply, paragraph of the adopted text
-    ("netherlands", "2",
-     "Representatives of regional groups should rotate every two years.",
-     Comment.Disposition.PARTLY,
-     "Rotation is left to each regional group: representatives are rotated according to the wishes of the group, if at all.",
+    ("a", "2",
+     "Representatives from regional groups should be rotated according to the wishes of the group, if at all.",
+     Comment.Disposition.ACCEPTED,
+     "Representatives are rotated according to the wishes of the group, if at all.",
      "3"),
-    ("ioe", "1",
-     "The Alliance is one year in: “inaugural” should go, and the Secretariat should be reviewed periodically.",
+    ("b", "1",
+     "The word “inaugural” could be removed, and the Secretariat could undergo a periodic review.",
      Comment.Disposition.ACCEPTED,
      "“Inaugural” is removed, and the Secretariat undergoes a periodic review.",
      "2"),
-    ("walkfree", "3",
-     "Representatives of survivors and victims should be able to join the list of partners.",
+    ("c", "3",
+     "Representatives of survivors/victims could be included in the list of partners.",
      Comment.Disposition.ACCEPTED,
-     "Welcomed by the participants: survivors' and victims' representatives may be partners.",
+     "Representatives of survivors and victims may be included in the list of partners.",
      "4"),
 ]  # fmt: skip
 
+ILLUSTRATIVE_DRAFT = (
+    "Illustrative example: the report says that participants discussed the latest draft, "
+    "not its text nor when it was shared; the demo opens a comment window on it so that "
+    "the consultation can be tried."
+)
+ILLUSTRATIVE_SHARING = (
+    "Illustrative example: the demo records the revised draft as shared when it loads, "
+    "so that the two weeks can be tried."
+)
 
-def _load_papers(*, gcg, orgs, meeting, items, guidance_note) -> None:
-    """The Terms of Reference from draft to adoption, and the Guidance Note out for comment."""
+
+def _illustrative(*records) -> None:
+    """Marks what the demo added to make a flow tryable; the pages show it as such."""
+    for record in records:
+        type(record).objects.filter(pk=record.pk).update(is_illustrative=True)
+
+
+def _load_papers(*, gcg, orgs, meeting, items, guidance_note, share) -> None:
+    """The Terms of Reference adopted (a record), the comments that led there (illustrative),
+    and the Guidance Note's revised draft shared (illustrative: the report says it will be)."""
     commenters = {}
-    for key, full_name, acronym, constituency in COMMENTERS:
-        person, _ = Person.objects.get_or_create(full_name=full_name, organisation=orgs[acronym])
+    for key, full_name in COMMENTERS:
+        person, _ = Person.objects.get_or_create(
+            full_name=full_name, organisation=orgs[EXAMPLE_ORGANISATION]
+        )
         Membership.objects.get_or_create(
-            person=person, group=gcg, defaults={"constituency": constituency}
+            person=person, group=gcg, defaults={"constituency": Constituency.OTHER}
         )
         commenters[key] = person
 
@@ -584,7 +648,8 @@ def _load_papers(*, gcg, orgs, meeting, items, guidance_note) -> None:
         draft = consultations.version_publish(
             document=tor,
             text=TERMS_OF_REFERENCE_DRAFT,
-            change_summary="Latest draft, for discussion at the 3rd GCG meeting.",
+            change_summary="Latest draft, discussed at the 3rd GCG meeting.\n\n"
+            + ILLUSTRATIVE_DRAFT,
             at=draft_at,
         )
         consultation = consultations.consultation_open(
@@ -600,11 +665,7 @@ def _load_papers(*, gcg, orgs, meeting, items, guidance_note) -> None:
             )
             for key, paragraph, text, *_disposal in TOR_COMMENTS
         ]
-        consultations.no_comments_state(
-            consultation=consultation,
-            person=commenters["ituc"],
-            at=draft_at + datetime.timedelta(days=5),
-        )
+        _illustrative(draft, *submitted)
         adopted = consultations.version_publish(
             document=tor,
             text=TERMS_OF_REFERENCE_TEXT,
@@ -632,11 +693,18 @@ def _load_papers(*, gcg, orgs, meeting, items, guidance_note) -> None:
         revised = consultations.version_publish(
             document=guidance_note,
             text=GUIDANCE_NOTE_REVISED,
-            change_summary="Revised draft with the changes suggested at the 3rd GCG meeting. "
-            "GCG members have two weeks after receipt to provide their feedback.",
+            change_summary="Revised draft, shared by the Secretariat after the 3rd GCG meeting. "
+            "Participants have two weeks after receipt to provide their feedback.\n\n"
+            + ILLUSTRATIVE_SHARING,
         )
-        # Shared when the demo is loaded, so that its 14-day window is open to try.
+        _illustrative(revised)
+        # Shared when the demo is loaded, so that its two weeks are open to try: the
+        # Secretariat's action is done, which starts the clock of the feedback.
         consultations.consultation_open(version=revised, audience=gcg)
+        services.action_item_set_status(
+            action_item=share, status=ActionItem.Status.DONE, by=None, note=ILLUSTRATIVE_SHARING
+        )
+        _illustrative(*share.status_changes.all())
 
 
 def _load_accounts(*, orgs, groups) -> list[tuple[str, str, str]]:
@@ -662,14 +730,13 @@ def _load_accounts(*, orgs, groups) -> list[tuple[str, str, str]]:
             # the site's secretariat powers come from the group's permission (staff and
             # superuser status give the admin)
             user.groups.add(secretariat_group())
-        organisation = {
-            "secretariat": orgs["Secretariat"],
-            "member": orgs["Walk Free"],
-            "chair": orgs["ILO"],
-        }[local]
         person, _ = Person.objects.get_or_create(
             email=email,
-            defaults={"full_name": full_name, "organisation": organisation, "user": user},
+            defaults={
+                "full_name": full_name,
+                "organisation": orgs[EXAMPLE_ORGANISATION],
+                "user": user,
+            },
         )
         if local == "secretariat":
             Membership.objects.get_or_create(

@@ -90,6 +90,7 @@ def action_item_rows(items: QuerySet[ActionItem], *, today) -> Iterator[list]:
         if item.meeting_id not in meetings:
             meetings[item.meeting_id] = (item.meeting.group.short_name, item.meeting.title)
         group, meeting = meetings[item.meeting_id]
+        waiting_on = item.trigger_document or item.trigger_action
         yield [
             item.pk,
             item.title,
@@ -99,7 +100,7 @@ def action_item_rows(items: QuerySet[ActionItem], *, today) -> Iterator[list]:
             statuses[item.status],
             item.due_on,
             str(item.due_label(today)),
-            item.trigger_document.title if item.trigger_document else "",
+            waiting_on.title if waiting_on else "",
             local_time(item.created_at),
             local_time(item.status_changed_at),
             None if item.is_open else local_time(item.status_changed_at),

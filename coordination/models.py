@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.humanize.templatetags.humanize import apnumber
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +49,13 @@ def parse_day_list(value: str) -> list[int]:
     if any(day < 0 or day > 365 for day in days):
         raise ValueError(value)
     return days
+
+
+# What the demo adds to make a flow tryable (a comment, a revised draft, a status change) is
+# marked as such wherever it is shown, so that no one reads it as a meeting's record.
+ILLUSTRATIVE_HELP = _(
+    "Added by the demo so that the flow can be tried; not part of any meeting's record."
+)
 
 
 def choices_check(field: str, choices) -> Q:
@@ -219,6 +226,9 @@ class PublicSubmission(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     spam_reason = models.CharField(_("why it looked like spam"), max_length=200, blank=True)
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    is_illustrative = models.BooleanField(
+        _("illustrative example"), default=False, help_text=ILLUSTRATIVE_HELP
+    )
 
     class Meta:
         abstract = True
@@ -994,6 +1004,9 @@ class DocumentVersion(models.Model):
         related_name="+",
     )
     shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative example"), default=False, help_text=ILLUSTRATIVE_HELP
+    )
     history = HistoricalRecords()
 
     objects = DocumentVersionQuerySet.as_manager()
@@ -1103,11 +1116,22 @@ class ActionItemQuerySet(models.QuerySet):
         """The items of `pks`, read in one query, in DUE_ORDER."""
         return sorted(self.filter(pk__in=pks), key=ActionItem.due_order_key)
 
+    def with_illustrative_status(self):
+        """`status_is_illustrative`: the status was set by the demo, which a row says."""
+        return self.annotate(
+            status_is_illustrative=Exists(
+                ActionItemStatusChange.objects.filter(
+                    action_item=OuterRef("pk"), is_illustrative=True
+                )
+            )
+        )
+
     def listed(self):
         """With what a row of a list shows (meeting, group, trigger document, owners), in the
         list's order: by status, then soonest due first, undated last."""
         return (
-            self.select_related("meeting__group", "trigger_document")
+            self.select_related("meeting__group", "trigger_document", "trigger_action")
+            .with_illustrative_status()
             .prefetch_related(*ActionItem.owners_prefetch())
             .order_by("status", F("due_on").asc(nulls_last=True), "pk")
         )
@@ -1197,6 +1221,15 @@ class ActionItem(models.Model):
         related_name="waiting_action_items",
         help_text=_("Sharing a new version of this document records the trigger."),
     )
+    trigger_action = models.ForeignKey(
+        "self",
+        verbose_name=_("trigger action item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="following_action_items",
+        help_text=_("Marking this action item done records the trigger."),
+    )
     triggered_at = models.DateTimeField(_("triggered at"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
@@ -1267,6 +1300,12 @@ class ActionItem(models.Model):
             raise ValidationError(
                 {"due_on": _("A relative deadline gets its date when the trigger is recorded.")}
             )
+        if self.trigger_action_id and self.due_days_after_trigger is None:
+            raise ValidationError(
+                {"trigger_action": _("Only a relative deadline waits for another action item.")}
+            )
+        if self.trigger_action_id and self.trigger_action_id == self.pk:
+            raise ValidationError({"trigger_action": _("An action item cannot wait for itself.")})
 
     @property
     def is_open(self) -> bool:
@@ -1377,6 +1416,9 @@ class ActionItemStatusChange(models.Model):
         related_name="+",
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative example"), default=False, help_text=ILLUSTRATIVE_HELP
+    )
 
     class Meta:
         ordering = ["action_item", "changed_at", "pk"]
@@ -1565,6 +1607,9 @@ class Comment(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    is_illustrative = models.BooleanField(
+        _("illustrative example"), default=False, help_text=ILLUSTRATIVE_HELP
     )
     history = HistoricalRecords()
 

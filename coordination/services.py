@@ -81,6 +81,13 @@ def action_item_set_status(
         item.status_changed_at = now
         item.status_changed_by = by
         save_with_history(item, ["status", "status_changed_at", "status_changed_by"], by=by)
+        if status == ActionItem.Status.DONE:
+            # “two weeks after receipt of the revised draft”: the items waiting for this one
+            # start their clock the day it is done, whichever door marked it.
+            for follower in item.following_action_items.filter(
+                due_days_after_trigger__isnull=False, triggered_at__isnull=True
+            ):
+                action_item_record_trigger(action_item=follower, at=now, by=by)
     return item
 
 

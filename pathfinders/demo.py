@@ -31,15 +31,16 @@ FORMAL_REQUESTS = [
 WORKSHOPS_2019 = ["NG", "UG", "AL", "NP", "CL", "LK", "PE", "VN"]
 
 
+# Submissions that make the triage flow tryable: illustrative, from an example institution.
 EXAMPLE_SUBMISSIONS = [
     # key, country, institution, contact, email, focus, message, status, spam reason
-    ("3f9d2a51-8d0e-4c53-9a43-2b1c0e7f0001", "GH", "Ministry of Employment and Labour Relations",
-     "Demo contact (Ghana)", "ghana.demo@example.org", ["focus_child_labour", "focus_forced_labour"],
-     "Ghana would like to join Alliance 8.7 as a pathfinder country. (Example submission of the demo.)",
+    ("3f9d2a51-8d0e-4c53-9a43-2b1c0e7f0001", "GH", "Example ministry (illustrative)",
+     "Example contact", "ghana.demo@example.org", ["focus_child_labour", "focus_forced_labour"],
+     "We would like to join Alliance 8.7 as a pathfinder country.",
      SubmissionStatus.NEW, ""),
-    ("3f9d2a51-8d0e-4c53-9a43-2b1c0e7f0002", "NP", "Ministry of Labour, Employment and Social Security",
-     "Demo contact (Nepal)", "nepal.demo@example.org", ["focus_child_labour"],
-     "Following our formal request, we send the details of our focal point. (Example: Nepal is already in the pipeline, so this is flagged as a duplicate.)",
+    ("3f9d2a51-8d0e-4c53-9a43-2b1c0e7f0002", "NP", "Example ministry (illustrative)",
+     "Example contact", "nepal.demo@example.org", ["focus_child_labour"],
+     "Following our formal request, we send the details of our focal point. (Nepal is already in the pipeline, so this is flagged as a duplicate.)",
      SubmissionStatus.NEW, ""),
     ("3f9d2a51-8d0e-4c53-9a43-2b1c0e7f0003", "US", "Best Watches Ltd", "Win Big", "promo@example.com",
      ["focus_modern_slavery"], "CHEAP WATCHES!!! click here http://example.com",
@@ -60,6 +61,7 @@ def load(*, coordination: dict, stdout=None) -> None:
                 "consent_to_contact": True,
                 "status": status,
                 "spam_reason": spam,
+                "is_illustrative": True,
                 "submitted_at": REPORTED_AT + datetime.timedelta(days=7),
                 **dict.fromkeys(focus, True),
             },
@@ -100,7 +102,6 @@ def load(*, coordination: dict, stdout=None) -> None:
                 status=NationalWorkshop.Status.HELD,
                 starts_on=datetime.date(2018, 10, 25),
                 ends_on=datetime.date(2018, 10, 25),
-                city="Madagascar",
                 report_annex=Annex.objects.filter(
                     meeting=coordination["meeting"], number=2
                 ).first(),

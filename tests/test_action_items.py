@@ -126,11 +126,11 @@ def test_setting_the_current_status_again_says_so(client, demo):
     assert "already “Open”" in response.content.decode()
 
 
-def test_waiting_on_links_the_document_that_starts_the_clock(client, demo):
+def test_waiting_on_links_the_action_that_starts_the_clock(client, demo):
     item = guidance_item(demo)
-    document = item.trigger_document
+    share = item.trigger_action
     client.force_login(demo["member"])
-    link = f'<a href="{document.get_absolute_url()}">{document.title}</a>'
+    link = f'<a href="{share.get_absolute_url()}">{share.title}</a>'
     assert link in client.get(item.get_absolute_url()).content.decode()
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert f"Waiting on: {link}" in dashboard
@@ -155,6 +155,10 @@ def test_list_filters_mine_overdue_status_and_meeting(client, demo):
     assert "Provide feedback" not in page
 
     page = client.get(url, {"status": "done"}).content.decode()
+    assert "Share the revised draft" in page  # the demo's illustrative sharing
+    assert "Meet to draft a communications strategy" not in page
+
+    page = client.get(url, {"status": "dropped"}).content.decode()
     assert "No action items match." in page
 
     page = client.get(url, {"meeting": demo["meeting"].pk}).content.decode()
@@ -259,3 +263,43 @@ def test_a_long_list_counts_to_its_cap_and_says_how_to_find_the_rest(client, dem
     assert "Only the first 4 are listed: narrow the filters to find the others." in last
     everything = client.get(reverse("action_item_list") + "?status=done").content.decode()
     assert "+</span>" not in everything
+
+
+def test_an_item_waiting_for_another_gets_its_date_when_that_one_is_marked_done(client, demo):
+    """“Two weeks after receipt of the revised draft”: the clock starts the day the
+    Secretariat's “share the revised draft” is done, not before."""
+    meeting = demo["meeting"]
+    share = factories.ActionItemFactory(meeting=meeting, due_on=None, title="Send the draft")
+    feedback = factories.ActionItemFactory(
+        meeting=meeting,
+        due_on=None,
+        due_days_after_trigger=14,
+        trigger="receipt of the draft",
+        trigger_action=share,
+    )
+    client.force_login(demo["secretariat"])
+    done_at = datetime.datetime(2019, 1, 10, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(done_at, tick=False):
+        client.post(status_url(share), {"status": "in_progress", "confirm": "1"})
+        feedback.refresh_from_db()
+        assert (feedback.triggered_at, feedback.due_on) == (None, None)  # not done yet
+
+        client.post(status_url(share), {"status": "done", "note": "Sent", "confirm": "1"})
+        page = client.get(feedback.get_absolute_url()).content.decode()
+
+    feedback.refresh_from_db()
+    assert feedback.triggered_at == done_at
+    assert feedback.due_on == datetime.date(2019, 1, 24)
+    assert (
+        feedback.deadline_display() == "two weeks after receipt of the draft (by 24 January 2019)"
+    )
+    assert f'<a href="{share.get_absolute_url()}">{share.title}</a>' in page
+
+
+def test_only_a_relative_deadline_waits_for_another_item(demo):
+    from django.core.exceptions import ValidationError
+
+    share = factories.ActionItemFactory(meeting=demo["meeting"])
+    fixed = factories.ActionItemFactory(meeting=demo["meeting"], trigger_action=share)
+    with pytest.raises(ValidationError, match="Only a relative deadline"):
+        fixed.full_clean()

@@ -252,6 +252,27 @@ def test_marking_items_done_in_the_admin_asks_for_the_note_first(client, officer
     )
 
 
+def test_marking_an_item_done_in_the_admin_starts_the_clock_of_the_item_waiting_for_it(
+    client, officer, gcg
+):
+    share = factories.ActionItemFactory(meeting__group=gcg, due_on=None)
+    feedback = factories.ActionItemFactory(
+        meeting=share.meeting,
+        due_on=None,
+        due_days_after_trigger=14,
+        trigger="receipt of the revised draft",
+        trigger_action=share,
+    )
+    url = reverse("admin:coordination_actionitem_changelist")
+    chosen = {"action": "mark_done", "_selected_action": [share.pk], "apply": "1"}
+    with time_machine.travel(NOW, tick=False):
+        client.post(url, {**chosen, "note": "Revised draft sent to all members."})
+    feedback.refresh_from_db()
+    assert feedback.triggered_at == NOW
+    assert feedback.due_on == feedback.due_date_from_trigger(NOW)
+    assert feedback.history.get(triggered_at=NOW).history_user == officer  # the service, with who
+
+
 def test_an_action_item_added_as_done_in_the_admin_records_the_change(client, officer, gcg):
     meeting = factories.MeetingFactory(group=gcg)
     url = reverse("admin:coordination_actionitem_add")

@@ -107,7 +107,9 @@ def test_the_account_menu_is_the_persons_name_with_preferences_admin_and_log_out
     client.force_login(demo["secretariat"])
     nav = navbar(client.get(reverse("dashboard")))
     account = nav.split('class="account-name">', 1)[1]
-    assert account.startswith("Sam Okafor</span>")  # the name, not a bare email address
+    assert account.startswith(
+        "Example secretariat officer</span>"
+    )  # the name, not a bare email address
     menu = account.split("</ul>", 1)[0]
     assert "secretariat@example.org" in menu  # who is signed in, inside the menu
     assert ">Preferences</a>" in menu

@@ -20,7 +20,8 @@ def meeting_report_records(meeting: Meeting) -> dict:
             "agenda_item", "adopts_version__document"
         ).order_by("agenda_item__order", "order", "pk"),
         "action_items": (
-            meeting.action_items.select_related("agenda_item", "trigger_document")
+            meeting.action_items.select_related("agenda_item", "trigger_document", "trigger_action")
+            .with_illustrative_status()
             .prefetch_related(*ActionItem.owners_prefetch())
             .order_by("order", "pk")
         ),

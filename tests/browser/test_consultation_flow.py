@@ -31,7 +31,7 @@ NOTE = "Pathfinder Country Guidance Note"
 def test_member_comments_on_a_phone_and_says_they_have_finished(walk, demo):
     flow = walk("1-member-comments")
     member = flow.person(width=390, height=844)
-    flow.log_in(member, *MEMBER, name="Maria Lopez")
+    flow.log_in(member, *MEMBER, name="Example member")
     open_now = member.get_by_role("region", name="Open for comment")
     expect(open_now).to_contain_text("You have not responded yet.")
 
@@ -80,7 +80,7 @@ def test_member_comments_on_a_phone_and_says_they_have_finished(walk, demo):
 
 @pytest.fixture
 def closed_with_two_comments(demo):
-    """The Guidance Note's window has closed: Maria Lopez commented on paragraph 3 and said she
+    """The Guidance Note's window has closed: Example member commented on paragraph 3 and said she
     had finished; another member commented on the whole text."""
     consultation = Consultation.objects.get(version__document__kind="guidance_note")
     now = timezone.now()
@@ -117,7 +117,7 @@ def test_secretariat_disposes_publishes_and_exports(walk, closed_with_two_commen
     other = closed_with_two_comments["other"].full_name
     flow = walk("2-secretariat-disposes")
     officer = flow.person(accept_downloads=True)
-    flow.log_in(officer, *SECRETARIAT, name="Sam Okafor")
+    flow.log_in(officer, *SECRETARIAT, name="Example secretariat officer")
 
     officer.get_by_role("link", name="Documents", exact=True).click()
     expect(officer.get_by_role("heading", name="Documents")).to_be_visible()
@@ -132,7 +132,7 @@ def test_secretariat_disposes_publishes_and_exports(walk, closed_with_two_commen
 
     officer.get_by_role("link", name="Responses, dispositions and the comment matrix").click()
     responses = officer.get_by_role("region", name="Responses", exact=True)
-    expect(responses.get_by_role("row").filter(has_text="Maria Lopez")).to_contain_text(
+    expect(responses.get_by_role("row").filter(has_text="Example member")).to_contain_text(
         "Finished (1 comment)"
     )
     expect(officer.get_by_text("2 comments have no disposition yet.")).to_be_visible()
@@ -141,13 +141,13 @@ def test_secretariat_disposes_publishes_and_exports(walk, closed_with_two_commen
     flow.step(officer, "responses and dispositions")
 
     # A paragraph of a next version that does not exist yet: refused, nothing typed is lost.
-    card = officer.get_by_role("article", name="Paragraph 3, comment by Maria Lopez")
+    card = officer.get_by_role("article", name="Paragraph 3, comment by Example member")
     expect(card).to_contain_text("Name the ministry in charge.")
     card.get_by_label("Disposition").select_option(label="Accepted")
     card.get_by_label("Reply").fill("The focal point is named in paragraph 3.")
     card.get_by_label("Answered in paragraph").fill("3")
     card.get_by_role("button", name="Save disposition").click()
-    card = officer.get_by_role("article", name="Paragraph 3, comment by Maria Lopez")
+    card = officer.get_by_role("article", name="Paragraph 3, comment by Example member")
     paragraph = card.get_by_label("Answered in paragraph")
     expect(paragraph).to_have_accessible_description(re.compile("There is no next version yet"))
     expect(paragraph).to_be_in_viewport()
@@ -179,8 +179,8 @@ def test_secretariat_disposes_publishes_and_exports(walk, closed_with_two_commen
     path = tmp_path / "matrix.xlsx"
     download.value.save_as(path)
     rows = {row[2]: row for row in load_workbook(path).active.iter_rows(values_only=True)}
-    assert rows["Maria Lopez"][0] == "3"
-    assert rows["Maria Lopez"][5:8] == (
+    assert rows["Example member"][0] == "3"
+    assert rows["Example member"][5:8] == (
         "Name the ministry in charge.",
         "Accepted",
         "The focal point is named in paragraph 3.",
@@ -188,7 +188,7 @@ def test_secretariat_disposes_publishes_and_exports(walk, closed_with_two_commen
     assert rows[other][6] == "Noted"
 
     member = flow.person(width=390, height=844)
-    flow.log_in(member, *MEMBER, name="Maria Lopez")
+    flow.log_in(member, *MEMBER, name="Example member")
     latest = member.get_by_role("region", name="Latest documents of my groups")
     latest.get_by_role("listitem").filter(has_text="Version 2").get_by_role(
         "link", name=NOTE

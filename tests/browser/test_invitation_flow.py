@@ -18,7 +18,12 @@ def test_a_new_person_is_invited_into_a_group_and_lands_on_a_dashboard_showing_i
     settings.SITE_URL = live_server.url  # the links in the emails lead to this server
     flow = walk("4-invitation")
     officer = flow.person()
-    flow.log_in(officer, "secretariat@example.org", "demo-secretariat-87", name="Sam Okafor")
+    flow.log_in(
+        officer,
+        "secretariat@example.org",
+        "demo-secretariat-87",
+        name="Example secretariat officer",
+    )
     officer.get_by_role("link", name="Invite a person").click()
     expect(officer.get_by_role("heading", name="Invite a person")).to_be_visible()
     flow.step(officer, "invite a person")

@@ -39,7 +39,12 @@ def test_interest_becomes_a_public_country_with_a_workshop(walk, demo, settings,
     assert delivered()[0].to == ["ama@example.go.ke"]
 
     officer = flow.person()
-    flow.log_in(officer, "secretariat@example.org", "demo-secretariat-87", name="Sam Okafor")
+    flow.log_in(
+        officer,
+        "secretariat@example.org",
+        "demo-secretariat-87",
+        name="Example secretariat officer",
+    )
     officer.get_by_role("link", name="Pipeline").click()
     expect(officer.get_by_role("heading", name="Pathfinder pipeline")).to_be_visible()
     flow.step(officer, "the pipeline")
