@@ -380,7 +380,7 @@ class Person(models.Model):
         status = self.invitation_status
         if status == InvitationStatus.INVITED:
             return _("Invited on %(date)s") % {
-                "date": date_format(timezone.localdate(self.invited_at), "j F Y")
+                "date": date_format(timezone.localdate(self.invited_at))
             }
         return str(status.label)
 
@@ -732,12 +732,12 @@ class Meeting(models.Model):
 
 def date_range_display(start: datetime.date, end: datetime.date | None) -> str:
     if not end or end == start:
-        return date_format(start, "j F Y")
+        return date_format(start)
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{date_format(end, 'j F Y')}"
+        return f"{start.day}–{date_format(end)}"
     if start.year == end.year:
-        return f"{date_format(start, 'j F')} – {date_format(end, 'j F Y')}"
-    return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
+        return f"{date_format(start, 'MONTH_DAY_FORMAT')} – {date_format(end)}"
+    return f"{date_format(start)} – {date_format(end)}"
 
 
 class AgendaItem(models.Model):
@@ -1053,7 +1053,7 @@ class DocumentVersion(models.Model):
         closes_at = self.consultations_close_at
         if self.status == self.Status.SHARED and closes_at and closes_at <= timezone.now():
             return _("Consultation closed on %(date)s") % {
-                "date": date_format(timezone.localdate(closes_at), "j F Y")
+                "date": date_format(timezone.localdate(closes_at))
             }
         return self.get_status_display()
 
@@ -1330,7 +1330,7 @@ class ActionItem(models.Model):
         """The deadline as the meeting worded it, for a report read long after today:
         “two weeks after receipt of the revised draft”, and its date once the trigger is
         recorded; a fixed deadline is its date. (due_label says how far off it is today.)"""
-        date = date_format(self.due_on, "j F Y") if self.due_on else ""
+        date = date_format(self.due_on) if self.due_on else ""
         if not self.is_relative:
             return date
         days = self.due_days_after_trigger
@@ -1367,13 +1367,13 @@ class ActionItem(models.Model):
         if days is None:
             return _("no due date")
         if not self.is_open:
-            return _("was due on %(date)s") % {"date": date_format(self.due_on, "j F Y")}
+            return _("was due on %(date)s") % {"date": date_format(self.due_on)}
         if days == 0:
             return _("due today")
         if days > 0:
             return ngettext("due in %(count)d day", "due in %(count)d days", days) % {"count": days}
         # A date, not a count: “overdue by 2767 days” says nothing one can act on.
-        return _("overdue since %(date)s") % {"date": date_format(self.due_on, "j F Y")}
+        return _("overdue since %(date)s") % {"date": date_format(self.due_on)}
 
     OWNER_RELATIONS = ("owner_people", "owner_organisations", "owner_groups")
 
