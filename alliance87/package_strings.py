@@ -1,8 +1,13 @@
-"""The admin strings of django-axes, which ships no Spanish. Listed here, never imported,
+"""Strings of the packages we show that we word ourselves: django-axes' admin, which ships no
+Spanish, and the one form message two packages translate differently. Listed here, never imported,
 so that makemessages keeps them in our catalogues, which Django reads before the packages'
 own: the admin's login-attempt pages read in French and Spanish like the rest."""
 
 from django.utils.translation import gettext_noop
+
+# Django REST framework's Spanish catalogue says “Este campo es requerido.” where Django's says
+# “obligatorio”, and would win on every form: ours wins over both.
+FORMS = [gettext_noop("This field is required.")]
 
 AXES = [
     gettext_noop("Access Attempt"),

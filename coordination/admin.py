@@ -771,6 +771,7 @@ class ActionItemAdmin(
             obj.refresh_from_db()
         else:
             super().save_model(request, obj, form, change)
+        services.action_item_follow(action_item=obj, by=request.user)
 
     def _set_status(self, request, queryset, status, note=""):
         self.apply_each(

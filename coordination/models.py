@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.humanize.templatetags.humanize import apnumber
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -864,7 +864,7 @@ class Annex(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.label}: {self.title}"
+        return _("%(label)s: %(title)s") % {"label": self.label, "title": self.title}
 
     def get_absolute_url(self):
         if self.file:
@@ -975,11 +975,12 @@ class DocumentVersionQuerySet(models.QuerySet):
 
 
 class DocumentVersionStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SHARED = "shared", _("Shared for comment")
-    FINAL = "final", _("Final")
-    ADOPTED = "adopted", _("Adopted")
-    SUPERSEDED = "superseded", _("Superseded")
+    # In context: a version is feminine in French and Spanish (adoptée, adoptada).
+    DRAFT = "draft", pgettext_lazy("version status", "Draft")
+    SHARED = "shared", pgettext_lazy("version status", "Shared for comment")
+    FINAL = "final", pgettext_lazy("version status", "Final")
+    ADOPTED = "adopted", pgettext_lazy("version status", "Adopted")
+    SUPERSEDED = "superseded", pgettext_lazy("version status", "Superseded")
 
 
 class DocumentVersion(models.Model):
@@ -1117,12 +1118,14 @@ class ActionItemQuerySet(models.QuerySet):
         return sorted(self.filter(pk__in=pks), key=ActionItem.due_order_key)
 
     def with_illustrative_status(self):
-        """`status_is_illustrative`: the status was set by the demo, which a row says."""
+        """`status_is_illustrative`: the status now shown was set by the demo, which a row
+        says (a real change after it is the record's again)."""
+        latest = ActionItemStatusChange.objects.filter(action_item=OuterRef("pk")).order_by(
+            "-changed_at", "-pk"
+        )
         return self.annotate(
-            status_is_illustrative=Exists(
-                ActionItemStatusChange.objects.filter(
-                    action_item=OuterRef("pk"), is_illustrative=True
-                )
+            status_is_illustrative=Coalesce(
+                Subquery(latest.values("is_illustrative")[:1]), models.Value(False)
             )
         )
 

@@ -108,6 +108,22 @@ def action_item_record_trigger(
     return item
 
 
+def action_item_follow(*, action_item: ActionItem, by: User | None = None) -> ActionItem:
+    """An item linked to an action that is already done starts its clock from the day that
+    action was done: whichever door made the link, the date is never left unset."""
+    awaited = action_item.trigger_action
+    if (
+        awaited is None
+        or awaited.status != ActionItem.Status.DONE
+        or action_item.triggered_at is not None
+        or not action_item.is_relative
+    ):
+        return action_item
+    return action_item_record_trigger(
+        action_item=action_item, at=awaited.status_changed_at or timezone.now(), by=by
+    )
+
+
 class InvitationError(Exception):
     """A refused invitation; the message is shown next to the field it is about."""
 
@@ -294,7 +310,7 @@ def public_submission_notify(
     )
     by_language: dict[str, list[str]] = {}
     for email, language in secretariat_users().exclude(email="").values_list("email", "language"):
-        by_language.setdefault(language, []).append(email)
+        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
     if settings.SECRETARIAT_EMAIL:
         by_language.setdefault(settings.LANGUAGE_CODE, []).append(settings.SECRETARIAT_EMAIL)
     for language, recipients in sorted(by_language.items()):

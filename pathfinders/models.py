@@ -51,6 +51,15 @@ FOCUS_FIELDS = (
 )
 
 
+def focus_areas_of(record) -> list[str]:
+    """The focus areas a pathfinder or an interest submission names, in the reader's words."""
+    return [
+        str(record._meta.get_field(name).verbose_name)
+        for name in FOCUS_FIELDS
+        if getattr(record, name)
+    ]
+
+
 class PathfinderCountryQuerySet(models.QuerySet):
     def public(self):
         """On the public pages (the map and each country's page): what the secretariat marked
@@ -126,11 +135,7 @@ class PathfinderCountry(models.Model):
 
     @property
     def focus_areas(self) -> list[str]:
-        return [
-            str(self._meta.get_field(name).verbose_name)
-            for name in FOCUS_FIELDS
-            if getattr(self, name)
-        ]
+        return focus_areas_of(self)
 
 
 class StageChange(models.Model):
@@ -296,3 +301,7 @@ class InterestSubmission(PublicSubmission):
 
     def __str__(self):
         return f"{self.country.name} – {self.institution}"
+
+    @property
+    def focus_areas(self) -> list[str]:
+        return focus_areas_of(self)

@@ -273,6 +273,25 @@ def test_marking_an_item_done_in_the_admin_starts_the_clock_of_the_item_waiting_
     assert feedback.history.get(triggered_at=NOW).history_user == officer  # the service, with who
 
 
+def test_linking_an_item_in_the_admin_to_an_action_already_done_starts_its_clock(
+    client, officer, gcg
+):
+    share = factories.ActionItemFactory(meeting__group=gcg, due_on=None)
+    with time_machine.travel(NOW, tick=False):
+        services.action_item_set_status(action_item=share, status="done", by=officer, note="Sent.")
+    feedback = factories.ActionItemFactory(
+        meeting=share.meeting, due_on=None, due_days_after_trigger=14,
+        trigger="receipt of the revised draft",
+    )  # fmt: skip
+    url = reverse("admin:coordination_actionitem_change", args=[feedback.pk])
+    data = change_page_data(client.get(url), trigger_action=str(share.pk))
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    feedback.refresh_from_db()
+    assert feedback.triggered_at == NOW  # the day the awaited action was done
+    assert feedback.due_on == feedback.due_date_from_trigger(NOW)
+
+
 def test_an_action_item_added_as_done_in_the_admin_records_the_change(client, officer, gcg):
     meeting = factories.MeetingFactory(group=gcg)
     url = reverse("admin:coordination_actionitem_add")

@@ -13,8 +13,10 @@ from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from actiongroups.models import ActionGroup, Activity
+from coordination import services
 from coordination.demo import EXAMPLE_ORGANISATION, NO_OWNER_NAMED
 from coordination.models import (
     ActionItem,
@@ -37,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 REPORT = (Path(__file__).parent / "seed" / "gcg-3-meeting-report-2018-11-28.md").read_text()
 NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-ILLUSTRATIVE = "Illustrative example — not part of the meeting's record"
+ILLUSTRATIVE = "Illustrative example — not part of the record"
 
 FORMAL_REQUESTS = {
     "Albania", "Chile", "Fiji", "Madagascar", "Malawi", "Mauritania", "Mexico", "Morocco",
@@ -429,3 +431,30 @@ def test_the_guidance_note_is_out_for_a_fourteen_day_consultation(demo):
         timezone.localdate(consultation.closes_at) - timezone.localdate(consultation.opens_at)
     ).days
     assert days == 14
+
+
+def test_section_x_on_the_page_lists_only_the_reports_four_and_the_minutes_keep_theirs(
+    client, demo
+):
+    client.force_login(demo["member"])
+    page = client.get(demo["meeting"].get_absolute_url()).content.decode()
+    section_x = page.split('<section id="action-items"', 1)[1].split("</section>", 1)[0]
+    in_x = ActionItem.objects.filter(meeting=demo["meeting"], agenda_item=None)
+    commitments = ActionItem.objects.filter(meeting=demo["meeting"], agenda_item__isnull=False)
+    assert in_x.count() == 4 and commitments.count() == 5
+    assert all(escape(item.title) in section_x for item in in_x)
+    assert not any(escape(item.title) in section_x for item in commitments)
+    for item in commitments:  # under the minutes of their own agenda item
+        minutes = page.split(f'<section id="{item.agenda_item.anchor}"', 1)[1]
+        assert escape(item.title) in minutes.split("</section>", 1)[0]
+
+
+def test_a_real_status_change_after_the_demos_is_the_records_again(client, demo):
+    share = ActionItem.objects.get(title__startswith="Share the revised draft")
+    client.force_login(demo["secretariat"])
+    row = re.compile(rf"{re.escape(escape(share.title))}</a>.*?</li>", re.S)
+    page = client.get(demo["meeting"].get_absolute_url()).content.decode()
+    assert ILLUSTRATIVE in row.search(page).group(0)
+    services.action_item_set_status(action_item=share, status="open", by=demo["secretariat"])
+    page = client.get(demo["meeting"].get_absolute_url()).content.decode()
+    assert ILLUSTRATIVE not in row.search(page).group(0)

@@ -10,21 +10,27 @@ def meeting_report_records(meeting: Meeting) -> dict:
     """The report's records, ordered within the meeting. (The models' default orderings start
     with the meeting's own, its group's kind and name and its number: two joins for nothing.)"""
     attendances = list(_attendances(meeting).order_by("organisation__name", "person__full_name"))
+    agenda_items = list(meeting.agenda_items.order_by("order"))
+    action_items = list(
+        meeting.action_items.select_related("agenda_item", "trigger_document", "trigger_action")
+        .with_illustrative_status()
+        .prefetch_related(*ActionItem.owners_prefetch())
+        .order_by("order", "pk")
+    )
+    # Section X lists the action points the report lists there; a commitment made under an
+    # agenda item follows that item's minutes, as the report records it.
+    for agenda_item in agenda_items:
+        agenda_item.follow_ups = [a for a in action_items if a.agenda_item_id == agenda_item.pk]
     return {
         "meeting": meeting,
-        "agenda_items": list(meeting.agenda_items.order_by("order")),
+        "agenda_items": agenda_items,
         "attendances": attendances,
         "present": [a for a in attendances if a.status != Attendance.Status.APOLOGIES],
         "apologies": [a for a in attendances if a.status == Attendance.Status.APOLOGIES],
         "decisions": meeting.decisions.select_related(
             "agenda_item", "adopts_version__document"
         ).order_by("agenda_item__order", "order", "pk"),
-        "action_items": (
-            meeting.action_items.select_related("agenda_item", "trigger_document", "trigger_action")
-            .with_illustrative_status()
-            .prefetch_related(*ActionItem.owners_prefetch())
-            .order_by("order", "pk")
-        ),
+        "action_items": [a for a in action_items if a.agenda_item_id is None],
         "annexes": meeting.annexes.order_by("number"),
         "events": meeting.events.all(),
     }

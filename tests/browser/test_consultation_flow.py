@@ -132,9 +132,10 @@ def test_secretariat_disposes_publishes_and_exports(walk, closed_with_two_commen
 
     officer.get_by_role("link", name="Responses, dispositions and the comment matrix").click()
     responses = officer.get_by_role("region", name="Responses", exact=True)
-    expect(responses.get_by_role("row").filter(has_text="Example member")).to_contain_text(
-        "Finished (1 comment)"
+    member_row = responses.get_by_role("row").filter(
+        has=officer.get_by_role("cell", name="Example member", exact=True)
     )
+    expect(member_row).to_contain_text("Finished (1 comment)")
     expect(officer.get_by_text("2 comments have no disposition yet.")).to_be_visible()
     publish = officer.get_by_role("button", name="Publish the dispositions to members")
     expect(publish).to_have_count(0)
