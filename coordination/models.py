@@ -1875,6 +1875,7 @@ class OutboundEmail(ClaimedDelivery):
     and loses nothing."""
 
     kind = models.CharField(_("kind"), max_length=40)
+    from_email = models.CharField(_("from"), max_length=300, blank=True)
     to = models.JSONField(_("to"), default=list)
     subject = models.TextField(_("subject"))
     text = models.TextField(_("text"))

@@ -9,12 +9,14 @@ with a growing delay while the mail server is down, given up and shown when refu
 
 import datetime
 import logging
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from .claims import batch_deliver, claimable, message_deliver, rows_claim
 from .models import OutboundEmail
@@ -24,6 +26,14 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 AUTO_SUBMITTED = {"Auto-Submitted": "auto-generated"}  # RFC 3834: no out-of-office replies
+SENDER_NAME = gettext_noop("Alliance 8.7 Secretariat")  # DEFAULT_FROM_EMAIL's name by default
+
+
+def sender() -> str:
+    """DEFAULT_FROM_EMAIL with its name in the active language (“Secrétariat de l’Alliance
+    8.7”) when the catalogue has it; a name configured otherwise is left as it is."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((gettext(name), address)) if name else address
 
 
 def email_queue(*, kind: str, to, subject, template: str, context: dict, language=None):
@@ -35,18 +45,23 @@ def email_queue(*, kind: str, to, subject, template: str, context: dict, languag
         return email_record(
             kind=kind,
             to=to,
+            from_email=sender(),
             subject=subject() if callable(subject) else str(subject),
             text=render_to_string(template + ".txt", context),
             html=render_to_string(template + ".html", context),
         )
 
 
-def email_record(*, kind: str, to, subject: str, text: str, html: str = "") -> OutboundEmail:
+def email_record(
+    *, kind: str, to, subject: str, text: str, html: str = "", from_email: str = ""
+) -> OutboundEmail:
     """Records a message as it will go out. The subject becomes one line whatever was typed
-    into it (a line break in a header is an injection, and Django would refuse the message)."""
+    into it (a line break in a header is an injection, and Django would refuse the message).
+    The sender is written in the reader's language (sender()) when the message is recorded."""
     email = OutboundEmail.objects.create(
         kind=kind,
         to=sorted({address for address in to if address}),
+        from_email=from_email,
         subject=one_line(subject),
         text=text,
         html=html or render_to_string("email/plain.html", {"text": text}),
@@ -94,6 +109,7 @@ def _message(email: OutboundEmail, connection) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.text,
+        from_email=email.from_email or None,  # recorded before there was one: the setting's
         to=email.to,
         headers=AUTO_SUBMITTED,
         connection=connection,

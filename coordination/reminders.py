@@ -45,6 +45,7 @@ from django.utils.translation import ngettext
 
 from .claims import batch_deliver, claim_renew, claimable, message_deliver, rows_claim
 from .models import NotificationDelivery, Person, Reminder
+from .outbox import sender
 from .text import one_line
 
 logger = logging.getLogger(__name__)
@@ -125,9 +126,11 @@ class ReminderKind:
             subject = self.subject(obj, milestone)
             text = render_to_string(self.template(milestone) + ".txt", context)
             html = render_to_string(self.template(milestone) + ".html", context)
+            from_email = sender()
         message = EmailMultiAlternatives(
             subject=one_line(subject),
             body=text,
+            from_email=from_email,
             to=[person.email],
             headers=_list_headers(unsubscribe),
         )
@@ -491,6 +494,7 @@ def digest_message(person: Person, entries: list[tuple]) -> EmailMultiAlternativ
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string("reminders/digest.txt", context),
+            from_email=sender(),
             to=[person.email],
             headers=_list_headers(context["unsubscribe_url"]),
         )

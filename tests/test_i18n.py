@@ -374,6 +374,15 @@ def test_the_interest_form_names_countries_in_the_readers_language_and_order(
 # --- emails ------------------------------------------------------------------------------------
 
 
+def senders_of(messages: dict) -> dict:
+    found = {}
+    for to, message in messages.items():
+        parsed = message_from_bytes(message.message().as_bytes(), policy=policy.default)
+        (address,) = parsed["From"].addresses
+        found[to] = (address.display_name, address.addr_spec)
+    return found
+
+
 def subject_of(message) -> str:
     parsed = message_from_bytes(message.message().as_bytes(), policy=policy.default)
     # Decoded (RFC 2047) by the standard parser; a long subject is folded right after the
@@ -412,6 +421,12 @@ def test_a_french_ministry_and_each_staff_member_read_their_own_language(
     assert subject_of(by_address["officer@example.org"]) == "New pathfinder interest: Egypt"
     assert subject_of(by_address[spanish_officer.email]) == expected("es", notice, country="Egipto")
     assert subject_of(by_address[spanish_officer.email]) != "New pathfinder interest: Egipto"
+    # The sender is named in each reader's language too.
+    assert senders_of(by_address) == {
+        "ama@example.gov.gh": ("Secrétariat de l’Alliance 8.7", "noreply@alliance87.org"),
+        "officer@example.org": ("Alliance 8.7 Secretariat", "noreply@alliance87.org"),
+        spanish_officer.email: ("Secretaría de la Alianza 8.7", "noreply@alliance87.org"),
+    }
     assert translation.get_language() == settings.LANGUAGE_CODE
 
 
