@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 
 from . import consultations, services
 from .checks import DEMO_EMAIL_DOMAIN
+from .history import save_with_history
 from .models import (
     ActionItem,
     AgendaItem,
@@ -615,9 +616,11 @@ ILLUSTRATIVE_SHARING = (
 
 
 def _illustrative(*records) -> None:
-    """Marks what the demo added to make a flow tryable; the pages show it as such."""
+    """Marks what the demo added to make a flow tryable; the pages show it as such, and the
+    records' history says so too (a save, not a bare update)."""
     for record in records:
-        type(record).objects.filter(pk=record.pk).update(is_illustrative=True)
+        record.is_illustrative = True
+        save_with_history(record, ["is_illustrative"])
 
 
 def _load_papers(*, gcg, orgs, meeting, items, guidance_note, share) -> None:

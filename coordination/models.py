@@ -1314,6 +1314,12 @@ class ActionItem(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    def is_status_illustrative(self) -> bool:
+        """Whether the status now shown was set by the demo (one query; lists annotate it
+        with ActionItemQuerySet.with_illustrative_status)."""
+        latest = self.status_changes.order_by("-changed_at", "-pk").first()
+        return bool(latest and latest.is_illustrative)
+
     @property
     def is_relative(self) -> bool:
         return self.due_days_after_trigger is not None

@@ -243,6 +243,7 @@ def test_illustrative_records_say_so_on_their_pages(client, demo):
         tor_draft.consultations.get().get_absolute_url(),
         revised.get_absolute_url(),
         share.get_absolute_url(),
+        share.following_action_items.get().get_absolute_url(),  # its clock, started by it
         demo["meeting"].get_absolute_url(),  # the sharing's row in section X
         reverse("action_item_list") + "?status=done",
         reverse("pathfinder_triage"),
