@@ -1278,6 +1278,15 @@ class ActionItem(models.Model):
                 condition=Q(triggered_at__isnull=True) | Q(due_days_after_trigger__isnull=False),
                 name="action_item_trigger_needs_offset",
             ),
+            # Waiting for another action item: a relative deadline, and one thing to wait for.
+            models.CheckConstraint(
+                condition=Q(trigger_action__isnull=True)
+                | Q(due_days_after_trigger__isnull=False, trigger_document__isnull=True),
+                name="action_item_waits_for_one_thing",
+            ),
+            models.CheckConstraint(
+                condition=~Q(trigger_action=F("pk")), name="action_item_waits_not_for_itself"
+            ),
         ]
 
     def __str__(self):
@@ -1307,8 +1316,18 @@ class ActionItem(models.Model):
             raise ValidationError(
                 {"trigger_action": _("Only a relative deadline waits for another action item.")}
             )
-        if self.trigger_action_id and self.trigger_action_id == self.pk:
-            raise ValidationError({"trigger_action": _("An action item cannot wait for itself.")})
+        if self.trigger_action_id and self.trigger_document_id:
+            raise ValidationError(
+                {"trigger_action": _("Wait for a document or for an action item, not both.")}
+            )
+        awaited, seen = self.trigger_action, {self.pk}
+        while awaited is not None:  # a chain that comes back here would never start
+            if awaited.pk in seen:
+                raise ValidationError(
+                    {"trigger_action": _("An action item cannot wait for itself.")}
+                )
+            seen.add(awaited.pk)
+            awaited = awaited.trigger_action
 
     @property
     def is_open(self) -> bool:

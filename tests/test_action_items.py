@@ -304,6 +304,32 @@ def test_only_a_relative_deadline_waits_for_another_item(demo):
     from django.core.exceptions import ValidationError
 
     share = factories.ActionItemFactory(meeting=demo["meeting"])
-    fixed = factories.ActionItemFactory(meeting=demo["meeting"], trigger_action=share)
+    fixed = factories.ActionItemFactory.build(meeting=demo["meeting"], trigger_action=share)
     with pytest.raises(ValidationError, match="Only a relative deadline"):
         fixed.full_clean()
+
+
+def test_items_cannot_wait_for_each_other_in_a_ring(demo):
+    from django.core.exceptions import ValidationError
+
+    relative = {"due_on": None, "due_days_after_trigger": 14, "trigger": "the other one"}
+    first = factories.ActionItemFactory(meeting=demo["meeting"], **relative)
+    second = factories.ActionItemFactory(meeting=demo["meeting"], trigger_action=first, **relative)
+    first.trigger_action = second
+    with pytest.raises(ValidationError, match="cannot wait for itself"):
+        first.full_clean()
+
+
+def test_the_database_refuses_an_item_waiting_for_two_things_or_for_itself(demo):
+    from django.db import IntegrityError, transaction
+
+    share = factories.ActionItemFactory(meeting=demo["meeting"])
+    document = factories.DocumentVersionFactory().document
+    relative = {"due_on": None, "due_days_after_trigger": 14, "trigger": "the draft"}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.ActionItemFactory(
+            meeting=demo["meeting"], trigger_action=share, trigger_document=document, **relative
+        )
+    item = factories.ActionItemFactory(meeting=demo["meeting"], **relative)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ActionItem.objects.filter(pk=item.pk).update(trigger_action=item)
