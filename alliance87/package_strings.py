@@ -1,13 +1,32 @@
-"""Strings of the packages we show that we word ourselves: django-axes' admin, which ships no
-Spanish, and the one form message two packages translate differently. Listed here, never imported,
-so that makemessages keeps them in our catalogues, which Django reads before the packages'
-own: the admin's login-attempt pages read in French and Spanish like the rest."""
+"""Strings of packages we show that we word ourselves: django-axes' admin (it ships no
+Spanish), the one form message two packages translate differently, and country names the
+packages' catalogues get wrong. Listed here, never imported, so that makemessages keeps them in
+our catalogues, which Django reads before the packages' own."""
 
 from django.utils.translation import gettext_noop
 
 # Django REST framework's Spanish catalogue says “Este campo es requerido.” where Django's says
 # “obligatorio”, and would win on every form: ours wins over both.
 FORMS = [gettext_noop("This field is required.")]
+
+# Country names django-countries' catalogues get wrong or dated (“Trinidad yTobago”, “Îles
+# Marshal”, “República de Chipre”, sorted under R): ours are read first.
+COUNTRIES = [
+    gettext_noop("Trinidad and Tobago"),
+    gettext_noop("Andorra"),
+    gettext_noop("Cyprus"),
+    gettext_noop("Djibouti"),
+    gettext_noop("Chad"),
+    gettext_noop("Central African Republic"),
+    gettext_noop("Eswatini"),
+    gettext_noop("Marshall Islands"),
+    gettext_noop("Svalbard and Jan Mayen"),
+    gettext_noop("North Macedonia"),
+    gettext_noop("Réunion"),
+    gettext_noop("Palestine, State of"),
+    gettext_noop("Micronesia (Federated States of)"),
+    gettext_noop("Czechia"),
+]
 
 AXES = [
     gettext_noop("Access Attempt"),
