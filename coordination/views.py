@@ -124,9 +124,9 @@ def _dashboard_items(request):
     """The reader's first 20 open items, and for the secretariat the first 20 overdue ones."""
     user, today = request.user, _today()
     my_items = selectors.action_items_owned_first_due(
-        ActionItem.objects.open().select_related(
-            "meeting__group", "trigger_document", "trigger_action"
-        ),
+        ActionItem.objects.open()
+        .select_related("meeting__group", "trigger_document", "trigger_action")
+        .with_illustrative_status(),
         user,
         limit=20,
     )
@@ -136,6 +136,7 @@ def _dashboard_items(request):
         all_overdue = (
             ActionItem.objects.overdue(today)
             .select_related("meeting__group", "trigger_document", "trigger_action")
+            .with_illustrative_status()
             .first_due(20)
         )
         prefetch_related_objects(all_overdue, *ActionItem.owners_prefetch())
