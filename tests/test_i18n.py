@@ -298,17 +298,13 @@ def page_texts(client, demo, address, role, language) -> list[str]:
     return visible_texts(page)
 
 
-# Written the same in every language (the language menu names each language in itself; time
-# zones go by their names in the tz database).
-SAME_IN_EVERY_LANGUAGE = {
-    "Alliance 8.7",
-    "GCG",
-    "@Alliance8_7",
-    "#Achieve87",
-    "PDF",
-    "CSV",
-    "Excel",
-} | {info["name_local"] for info in LANG_INFO.values() if "name_local" in info}
+# Written the same in every language: names, the report's links, file formats, and each
+# language in its own name (the language menu); time zones go by their tz database names.
+SAME_IN_EVERY_LANGUAGE = {"Alliance 8.7", "GCG", "www.Alliance87.org", "@Alliance8_7", "#Achieve87"}
+SAME_IN_EVERY_LANGUAGE |= {"PDF", "CSV", "Excel"}
+SAME_IN_EVERY_LANGUAGE |= {
+    info["name_local"] for info in LANG_INFO.values() if "name_local" in info
+}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
