@@ -335,15 +335,16 @@ def _country_form_page(request, country, form, title):
     )
 
 
-def _quarter(workshop) -> str:
+def _quarter(workshop) -> tuple[tuple, str]:
+    """(sort key, label): quarters in time order whatever their label's words, then the
+    tentative periods as written, then the undated."""
     if workshop.starts_on:
-        # Translators: a quarter of a year, e.g. "2019 Q2"; keep the year first (the board
-        # sorts these labels).
-        return _("%(year)s Q%(quarter)s") % {
-            "year": workshop.starts_on.year,
-            "quarter": (workshop.starts_on.month - 1) // 3 + 1,
-        }
-    return workshop.tentative_period or _("date to be set")
+        year, quarter = workshop.starts_on.year, (workshop.starts_on.month - 1) // 3 + 1
+        # Translators: a quarter of a year, e.g. "2019 Q2".
+        return (0, year, quarter), _("%(year)s Q%(quarter)s") % {"year": year, "quarter": quarter}
+    if workshop.tentative_period:
+        return (1, 0, 0), workshop.tentative_period
+    return (2, 0, 0), _("date to be set")
 
 
 @login_required
@@ -371,7 +372,7 @@ def board(request):
                 (region, [counts.get(value, 0) for value, _l, _m in stages], sum(counts.values()))
                 for region, counts in by_region.items()
             ),
-            "workshops": sorted(workshops.items()),
+            "workshops": [(label, n) for (_key, label), n in sorted(workshops.items())],
             "total": len(countries),
             "waiting_count": InterestSubmission.objects.filter(status=SubmissionStatus.NEW).count(),
         },
