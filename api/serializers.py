@@ -96,7 +96,10 @@ class VersionSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DocumentVersion
-        fields = ["id", "url", "number", "status", "status_display", "created_at", "shared_at"]
+        fields = [
+            "id", "url", "number", "status", "status_display", "created_at", "shared_at",
+            "is_illustrative",
+        ]  # fmt: skip
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -129,6 +132,15 @@ class VersionSerializer(VersionSummarySerializer):
 class ActionItemSerializer(ActionItemSummarySerializer):
     meeting = serializers.HyperlinkedRelatedField(view_name="api:meeting-detail", read_only=True)
     group = GroupField(source="meeting.group", allow_null=True)
+    trigger_action = serializers.HyperlinkedRelatedField(
+        view_name="api:action-item-detail", read_only=True
+    )
+    status_is_illustrative = serializers.SerializerMethodField()
+
+    def get_status_is_illustrative(self, item) -> bool:
+        """Whether the demo set the status shown (the pages mark it so)."""
+        annotated = getattr(item, "status_is_illustrative", None)
+        return item.is_status_illustrative() if annotated is None else annotated
 
     class Meta(ActionItemSummarySerializer.Meta):
         fields = [
@@ -138,7 +150,9 @@ class ActionItemSerializer(ActionItemSummarySerializer):
             "group",
             "due_days_after_trigger",
             "trigger",
+            "trigger_action",
             "triggered_at",
+            "status_is_illustrative",
             "status_changed_at",
             "created_at",
         ]
@@ -155,7 +169,7 @@ class CommentSerializer(serializers.ModelSerializer):
         model = Comment
         fields = [
             "id", "paragraph", "author", "organisation", "text", "created_at", "updated_at",
-            "disposition", "reply", "answered_in_paragraph",
+            "disposition", "reply", "answered_in_paragraph", "is_illustrative",
         ]  # fmt: skip
 
     DISPOSITION_FIELDS = ("disposition", "reply", "answered_in_paragraph")

@@ -160,6 +160,7 @@ class ActionItemViewSet(ReadOnlyViewSet):
         return (
             ActionItem.objects.visible_to(self.request.user)
             .select_related("meeting__group")
+            .with_illustrative_status()
             .prefetch_related(*ActionItem.owners_prefetch())
             .order_by(*ActionItem.DUE_ORDER)
         )

@@ -66,6 +66,7 @@ def get_action_item_for_user(user, pk: int) -> ActionItem:
             "trigger_document",
             "trigger_action",
         )
+        .with_illustrative_status()
         .prefetch_related(*ActionItem.owners_prefetch()),
         pk=pk,
     )

@@ -352,3 +352,19 @@ def test_each_endpoint_runs_as_many_queries_for_50_rows_as_for_5(
                 assert response.status_code == 200, url
                 counted.setdefault((endpoint, url == urls[0]), set()).add(len(queries))
     assert all(len(counts) == 1 for counts in counted.values()), counted
+
+
+def test_the_api_says_what_the_demo_added_as_the_pages_do(client, demo):
+    from coordination.models import ActionItem, DocumentVersion
+
+    client.force_login(demo["secretariat"])
+    share = ActionItem.objects.get(title__startswith="Share the revised draft")
+    feedback = share.following_action_items.get()
+    data = client.get(f"/api/v1/action-items/{feedback.pk}/").json()
+    assert data["trigger_action"].endswith(f"/api/v1/action-items/{share.pk}/")
+    assert client.get(f"/api/v1/action-items/{share.pk}/").json()["status_is_illustrative"]
+    listed = {row["id"]: row for row in client.get("/api/v1/action-items/").json()["results"]}
+    assert listed[share.pk]["status_is_illustrative"] is True
+    assert listed[feedback.pk]["status_is_illustrative"] is False
+    revised = DocumentVersion.objects.get(document__kind="guidance_note", number=2)
+    assert client.get(f"/api/v1/versions/{revised.pk}/").json()["is_illustrative"] is True
