@@ -135,12 +135,9 @@ class ActionItemSerializer(ActionItemSummarySerializer):
     trigger_action = serializers.HyperlinkedRelatedField(
         view_name="api:action-item-detail", read_only=True
     )
-    status_is_illustrative = serializers.SerializerMethodField()
-
-    def get_status_is_illustrative(self, item) -> bool:
-        """Whether the demo set the status shown (the pages mark it so)."""
-        annotated = getattr(item, "status_is_illustrative", None)
-        return item.is_status_illustrative() if annotated is None else annotated
+    # Whether the demo set the status shown (the pages mark it so): annotated by the list's
+    # queryset and by the detail's access helper (with_illustrative_status).
+    status_is_illustrative = serializers.BooleanField(read_only=True)
 
     class Meta(ActionItemSummarySerializer.Meta):
         fields = [

@@ -90,7 +90,7 @@ def action_item_rows(items: QuerySet[ActionItem], *, today) -> Iterator[list]:
         if item.meeting_id not in meetings:
             meetings[item.meeting_id] = (item.meeting.group.short_name, item.meeting.title)
         group, meeting = meetings[item.meeting_id]
-        waiting_on = item.trigger_document or item.trigger_action
+        waiting_on = item.waiting_on
         yield [
             item.pk,
             item.title,

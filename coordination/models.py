@@ -1333,6 +1333,11 @@ class ActionItem(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def waiting_on(self):
+        """The document or the action item whose event starts this item's clock, if any."""
+        return self.trigger_document or self.trigger_action
+
     def is_status_illustrative(self) -> bool:
         """Whether the status now shown was set by the demo (one query; lists annotate it
         with ActionItemQuerySet.with_illustrative_status)."""

@@ -84,10 +84,9 @@ def action_item_set_status(
         if status == ActionItem.Status.DONE:
             # “two weeks after receipt of the revised draft”: the items waiting for this one
             # start their clock the day it is done, whichever door marked it.
-            for follower in item.following_action_items.filter(
-                due_days_after_trigger__isnull=False, triggered_at__isnull=True
-            ):
-                action_item_record_trigger(action_item=follower, at=now, by=by)
+            for follower in item.following_action_items.filter(triggered_at__isnull=True):
+                follower.trigger_action = item  # done, as of now
+                action_item_follow(action_item=follower, by=by)
     return item
 
 
