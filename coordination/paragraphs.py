@@ -30,11 +30,23 @@ class Paragraph:
 
 
 def _plain(tokens) -> str:
+    """The words a reader sees, without the Markdown around them (**, [](), escapes): the
+    diff compares these, so a draft written again by Word differs only where its words do."""
     parts = []
     for token in tokens:
         if token.type == "inline":
-            parts.append(token.content)
+            parts.append("".join(_inline_text(token.children or [])))
     return re.sub(r"\s+", " ", " ".join(parts)).strip()
+
+
+def _inline_text(children):
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            yield child.content
+        elif child.type in ("softbreak", "hardbreak"):
+            yield " "
+        elif child.children:  # an image's alt text
+            yield from _inline_text(child.children)
 
 
 def _render(tokens) -> SafeString:

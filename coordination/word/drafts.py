@@ -1,0 +1,185 @@
+"""A Word draft as the Markdown a version is kept in, with what could not come across.
+
+mammoth reads the document's meaning (headings, lists and their nesting, bold, italic,
+links, tables, footnotes) rather than its looks; markdownify writes that HTML as Markdown.
+Nothing is stored here: the text goes back to the form, previewed, and is published by
+`consultations.version_publish` like a typed one.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import mammoth
+from bs4 import BeautifulSoup
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from markdownify import ASTERISK, ATX, MarkdownConverter
+
+from .files import NAMESPACES, WordFileError, docx_bytes, open_docx, parse_part
+
+# Our own export's title block and paragraph numbers are not text (coordination.word.writing);
+# quotes and code keep their meaning.
+STYLE_MAP = """\
+r[style-name='Paragraph Number'] => !
+p[style-name='Version Details'] => !
+p[style-name='Title'] => h1:fresh
+p[style-name='Subtitle'] => h2:fresh
+p[style-name='Quote'] => blockquote > p:fresh
+p[style-name='Intense Quote'] => blockquote > p:fresh
+p[style-name='Code Block'] => pre:separator('\\n')
+r[style-name='Code'] => code
+"""
+
+TRACKED_CHANGES = ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange")
+
+
+@dataclass
+class ImportedDraft:
+    text: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def draft_from_docx(file) -> ImportedDraft:
+    """The Markdown of an uploaded .docx; refuses what `open_docx` refuses, and a file with
+    tracked changes (which of the two texts would be the draft?)."""
+    archive = open_docx(file)
+    body = parse_part(archive, "word/document.xml")
+    if any(_count(body, f"//w:{name}") for name in TRACKED_CHANGES):
+        raise WordFileError(
+            _(
+                "This file has tracked changes. In Word, accept or reject all changes first "
+                "(Review › Accept › Accept All Changes), save, and upload it again."
+            ),
+            code="tracked_changes",
+        )
+    warnings = _what_stays_behind(archive, body)
+    try:
+        result = mammoth.convert_to_html(docx_bytes(archive), style_map=STYLE_MAP)
+    except Exception as error:  # mammoth's own reading errors have no common base class
+        raise WordFileError(
+            _("This Word file could not be read. Save it again in Word and upload it again."),
+            code="unreadable",
+        ) from error
+    styles = sorted(
+        {
+            match.group(1)
+            for message in result.messages
+            if (match := re.search(r"style: '([^']*)'", message.message))
+        }
+    )
+    if styles:
+        warnings.append(
+            _("Word styles kept as plain paragraphs: %(styles)s.")
+            % {"styles": ", ".join(f"“{style}”" for style in styles)}
+        )
+    text = markdown_from_html(result.value)
+    if not text.strip():
+        raise WordFileError(_("This Word file has no text."), code="empty")
+    return ImportedDraft(text=text, warnings=warnings)
+
+
+def _count(tree, path: str) -> int:
+    if tree is None:
+        return 0
+    return int(tree.xpath(f"count({path})", namespaces=_XPATH_NAMESPACES))
+
+
+_XPATH_NAMESPACES = {
+    **NAMESPACES,
+    "v": "urn:schemas-microsoft-com:vml",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+}
+
+
+def _what_stays_behind(archive, body) -> list[str]:
+    """The warnings the preview lists: what mammoth leaves out, or moves."""
+    warnings = []
+    images = _count(body, "//pic:pic") + _count(body, "//v:imagedata")
+    if images:
+        warnings.append(
+            ngettext(
+                "%(count)d image was left out: add it as an annex or a link.",
+                "%(count)d images were left out: add them as annexes or links.",
+                images,
+            )
+            % {"count": images}
+        )
+    boxes = _count(body, "//w:txbxContent[not(ancestor::w:txbxContent)]")
+    if boxes:
+        warnings.append(
+            ngettext(
+                "%(count)d text box: its text now follows the paragraph that held it; check "
+                "where it belongs.",
+                "%(count)d text boxes: their text now follows the paragraph that held them; "
+                "check where it belongs.",
+                boxes,
+            )
+            % {"count": boxes}
+        )
+    comments = _count(parse_part(archive, "word/comments.xml"), "//w:comment")
+    if comments:
+        warnings.append(
+            ngettext(
+                "%(count)d Word comment was left out: a draft's comments are taken on its "
+                "consultation.",
+                "%(count)d Word comments were left out: a draft's comments are taken on its "
+                "consultation.",
+                comments,
+            )
+            % {"count": comments}
+        )
+    if any(
+        _count(parse_part(archive, name), "//w:t[normalize-space()]")
+        for name in archive.namelist()
+        if re.fullmatch(r"word/(header|footer)\d*\.xml", name)
+    ):
+        warnings.append(_("Headers and footers were left out."))
+    return warnings
+
+
+# --- HTML to Markdown ----------------------------------------------------------------------
+
+
+# Markdown as the site writes it: "#" headings, "-" bullets, the first table row as header.
+_CONVERTER = MarkdownConverter(
+    heading_style=ATX,
+    bullets="-",
+    strong_em_symbol=ASTERISK,
+    escape_misc=True,
+    table_infer_header=True,
+    strip=["img"],
+)
+
+
+def markdown_from_html(html: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    _notes_at_the_end(soup)
+    for link in soup.find_all("a"):
+        href = link.get("href") or ""
+        if not re.match(r"(?i)(https?:|mailto:)", href):  # bookmarks, in-document links
+            link.unwrap()
+    text = _CONVERTER.convert_soup(soup)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _notes_at_the_end(soup) -> None:
+    """Footnotes and endnotes: the mark stays in the text as [1]; the notes follow, under a
+    "Notes" heading, numbered like any list (mammoth puts them in a list at the end)."""
+    notes = []
+    for kind in ("footnote", "endnote"):
+        for reference in soup.select(f'a[href^="#{kind}-"]'):
+            mark = reference.get_text()
+            (reference.parent if reference.parent.name == "sup" else reference).replace_with(mark)
+        for back in soup.select(f'a[href^="#{kind}-ref-"]'):
+            back.decompose()
+        items = soup.select(f'li[id^="{kind}-"]')
+        if items:
+            notes.append(items[0].parent)
+    for index, notes_list in enumerate(notes):
+        if index == 0:
+            heading = soup.new_tag("h2")
+            heading.string = _("Notes")
+            notes_list.insert_before(heading)
+        for back_arrow in notes_list.find_all(string=re.compile("↑")):
+            back_arrow.replace_with(back_arrow.replace("↑", ""))
