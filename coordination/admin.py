@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import caching, consultations, list_exports, reminders, selectors, services
+from .forms import WordDraftMixin, word_file_field
 from .models import (
     ActionItem,
     ActionItemStatusChange,
@@ -870,13 +871,30 @@ class DocumentAdmin(SimpleHistoryAdmin):
     inlines = [DocumentVersionInline]
 
 
-class DocumentVersionAddForm(forms.ModelForm):
+class DocumentVersionAddForm(WordDraftMixin, forms.ModelForm):
+    """The site's “Publish a new version”: a typed text, or a Word file shown first."""
+
+    word_file = word_file_field()
+
     class Meta:
         model = DocumentVersion
         fields = ["document", "text", "change_summary"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.take_word_file()
+
+    @property
+    def word_preview(self):
+        return self.preview(getattr(self, "cleaned_data", {}).get("document"))
+
     def clean(self):
         data = super().clean()
+        if self.imported:
+            raise forms.ValidationError(
+                _("Check the text taken from the Word file below, then save to publish it."),
+                code="word_preview",
+            )
         if data.get("document"):
             try:
                 consultations.version_publish_check(
@@ -916,7 +934,7 @@ class DocumentVersionAdmin(ServiceActions, SimpleHistoryAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["document", "text", "change_summary"]
+            return ["document", "text", "word_file", "change_summary"]
         return super().get_fields(request, obj)
 
     def get_readonly_fields(self, request, obj=None):

@@ -61,11 +61,23 @@ def _person(user):
 
 @login_required
 def version_new(request, pk):
+    """A text typed in the box, or taken from a Word file: a Word file is shown first (its
+    numbered paragraphs, the changes, what stayed behind), and published with a second click."""
     access.require_secretariat(request.user)
     document = access.get_document_for_user(request.user, pk)
+    preview = None
     if request.method == "POST":
-        form = VersionForm(request.POST)
-        if form.is_valid():
+        form = VersionForm(request.POST, request.FILES)
+        if form.imported:
+            preview = form.preview(document)
+            form = VersionForm(
+                initial={
+                    "text": form.imported.text,
+                    "change_summary": form.data.get("change_summary", ""),
+                    "share": form.data.get("share") == "on",
+                }
+            )
+        elif form.is_valid():
             try:
                 version = consultations.version_publish(
                     document=document,
@@ -82,7 +94,11 @@ def version_new(request, pk):
                 return redirect(version)
     else:
         form = VersionForm(initial={"text": consultations.latest_text_to_start_from(document)})
-    return render(request, "coordination/version_form.html", {"document": document, "form": form})
+    return render(
+        request,
+        "coordination/version_form.html",
+        {"document": document, "form": form, "preview": preview},
+    )
 
 
 @login_required

@@ -189,11 +189,14 @@ def version_adopt_check(*, version: DocumentVersion) -> None:
         )
 
 
-def latest_text_to_start_from(document: Document) -> str:
+def version_to_start_from(document: Document) -> DocumentVersion | None:
     """A new draft starts from the adopted version if there is one, else from the latest."""
     versions = document.versions.order_by("-number")
-    adopted = versions.filter(status=DocumentVersion.Status.ADOPTED).first()
-    latest = adopted or versions.first()
+    return versions.filter(status=DocumentVersion.Status.ADOPTED).first() or versions.first()
+
+
+def latest_text_to_start_from(document: Document) -> str:
+    latest = version_to_start_from(document)
     return latest.text if latest else ""
 
 

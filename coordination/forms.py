@@ -8,9 +8,11 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import consultations, services
 from .models import ActionItem, Comment, Group, Meeting, Membership, Organisation, Person, User
 from .outbox import email_queue
+from .word.drafts import DraftPreview, draft_from_docx
+from .word.files import WordFileError
 
 
 def time_zone_choices():
@@ -106,7 +108,55 @@ class ActionItemStatusForm(forms.Form):
     )
 
 
-class VersionForm(forms.Form):
+def word_file_field():
+    return forms.FileField(
+        label=_("Or a Word file (.docx)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".docx"}),
+        help_text=_(
+            "Its text replaces the box's. You see it numbered, with the changes, before "
+            "anything is published."
+        ),
+    )
+
+
+class WordDraftMixin:
+    """A .docx beside the text box, on both doors (the site's form and the admin's).
+
+    The file is converted as soon as the form is made, and its text put in the box: the form
+    then shows it, with `preview`, and the publisher saves it as a typed text. A refused
+    file leaves the box as it was typed, with the error on the file field.
+    """
+
+    imported = None
+    _word_error = None
+
+    def take_word_file(self):
+        file = self.files.get(self.add_prefix("word_file"))
+        if not file:
+            return
+        try:
+            self.imported = draft_from_docx(file)
+        except WordFileError as error:
+            self._word_error = error
+            return
+        self.data = self.data.copy()
+        self.data[self.add_prefix("text")] = self.imported.text
+
+    def clean_word_file(self):
+        if self._word_error:
+            raise self._word_error
+        return None  # the file itself is not kept: its text is
+
+    def preview(self, document):
+        """The converted draft against the version it revises (None without a Word file)."""
+        if not self.imported:
+            return None
+        against = consultations.version_to_start_from(document) if document else None
+        return DraftPreview(self.imported, against)
+
+
+class VersionForm(WordDraftMixin, forms.Form):
     text = forms.CharField(
         label=_("Text (Markdown)"),
         widget=forms.Textarea(attrs={"rows": 18}),
@@ -115,11 +165,18 @@ class VersionForm(forms.Form):
     change_summary = forms.CharField(
         label=_("What changed"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
+    word_file = word_file_field()
     share = forms.BooleanField(
         label=_("Share it for comment now"),
         required=False,
         help_text=_("Action items waiting for this document start their clock."),
     )
+
+    field_order = ["text", "word_file", "change_summary", "share"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.take_word_file()
 
 
 class LocalDateTimeInput(forms.DateTimeInput):

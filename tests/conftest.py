@@ -37,6 +37,8 @@ def pytest_sessionstart(session):
         )
     if IN_CI and not os.path.exists(CHROMIUM):
         pytest.exit(f"CI needs Chromium at {CHROMIUM} for the browser tests (see .ci/run).", 3)
+    if IN_CI and not shutil.which("soffice"):
+        pytest.exit("CI needs LibreOffice (soffice) for the Word import tests (see .ci/run).", 3)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -45,6 +47,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (runs in CI)"))
         if "browser" in item.keywords and not os.path.exists(CHROMIUM):
             item.add_marker(pytest.mark.skip(reason=f"needs {CHROMIUM} (runs in CI)"))
+        if "libreoffice" in item.keywords and not shutil.which("soffice"):
+            item.add_marker(pytest.mark.skip(reason="needs LibreOffice's soffice (runs in CI)"))
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ Nothing is stored here: the text goes back to the form, previewed, and is publis
 `consultations.version_publish` like a typed one.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from markdownify import ASTERISK, ATX, MarkdownConverter
 
+from ..paragraphs import diff_paragraphs, split_paragraphs
 from .files import NAMESPACES, WordFileError, docx_bytes, open_docx, parse_part
 
 # Our own export's title block and paragraph numbers are not text (coordination.word.writing);
@@ -183,3 +185,31 @@ def _notes_at_the_end(soup) -> None:
             notes_list.insert_before(heading)
         for back_arrow in notes_list.find_all(string=re.compile("↑")):
             back_arrow.replace_with(back_arrow.replace("↑", ""))
+
+
+# --- the preview ---------------------------------------------------------------------------
+
+
+@dataclass
+class DraftPreview:
+    """What the publisher checks before publishing: the numbered paragraphs, the changes from
+    the version the draft revises, and what the Word file could not bring."""
+
+    imported: ImportedDraft
+    against: object | None  # the DocumentVersion compared with, if any
+
+    @property
+    def paragraphs(self):
+        return split_paragraphs(self.imported.text)
+
+    @property
+    def numbered_count(self) -> int:
+        return sum(1 for paragraph in self.paragraphs if paragraph.number)
+
+    @functools.cached_property
+    def changes(self):
+        return diff_paragraphs(self.against.text, self.imported.text) if self.against else []
+
+    @property
+    def changed_count(self) -> int:
+        return sum(1 for change in self.changes if change.kind != "same")
