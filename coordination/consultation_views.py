@@ -25,6 +25,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -38,6 +39,8 @@ from .forms import (
     NotificationForm,
     PreferencesForm,
     VersionForm,
+    WordCommentsConfirmForm,
+    WordCommentsUploadForm,
 )
 from .models import (
     ActionItem,
@@ -385,6 +388,62 @@ def comment_create(request, pk):
             anchor = f"#comment-{comment.pk}"
             return redirect(consultation.get_absolute_url() + anchor)
     return _consultation_page(request, consultation, failed=(paragraph, form), status=400)
+
+
+@login_required
+def comments_from_word(request, pk):
+    """A member's Word file with comments in the margin: read, shown for confirmation, then
+    saved as their comments, all or none (consultations.comments_submit_from_word)."""
+    consultation = access.get_consultation_for_user(request.user, pk)
+    person = _person(request.user)
+    confirming = request.method == "POST" and "submission_key" in request.POST
+    if not consultations.is_in_audience(person, consultation) or not (
+        confirming or consultation.is_open(timezone.now())
+    ):  # a confirmation after the close is refused by the service, with the window's words
+        messages.error(request, _("Comments from a Word file are taken while you may comment."))
+        return redirect(consultation)
+    version = consultation.version
+    upload = WordCommentsUploadForm(version=version)
+    confirm = WordCommentsConfirmForm(consultation=consultation, person=person)
+    found = None
+    if confirming:
+        confirm = WordCommentsConfirmForm(request.POST, consultation=consultation, person=person)
+        if confirm.is_valid():
+            try:
+                saved = consultations.comments_submit_from_word(
+                    consultation=consultation,
+                    author=person,
+                    comments=confirm.cleaned_data["comments"],
+                    submission_key=confirm.cleaned_data["submission_key"],
+                )
+            except consultations.ConsultationError as error:
+                confirm.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Your comment from the Word file is saved.",
+                        "Your %(count)d comments from the Word file are saved.",
+                        len(saved),
+                    )
+                    % {"count": len(saved)},
+                )
+                return redirect(consultation)
+    elif request.method == "POST":
+        upload = WordCommentsUploadForm(request.POST, request.FILES, version=version)
+        if upload.is_valid():
+            found = upload.cleaned_data["word_file"]
+            confirm = WordCommentsConfirmForm(
+                initial={"comments": confirm.sign(found), "submission_key": uuid.uuid4()},
+                consultation=consultation,
+                person=person,
+            )
+    return render(
+        request,
+        "coordination/comments_from_word.html",
+        {"consultation": consultation, "upload": upload, "confirm": confirm, "found": found},
+        status=400 if (upload.errors or confirm.errors) else 200,
+    )
 
 
 @login_required

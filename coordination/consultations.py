@@ -382,6 +382,34 @@ def comment_submit(
         return _submitted_with(submission_key, consultation=consultation, author=author)
 
 
+def comments_submit_from_word(
+    *,
+    consultation: Consultation,
+    author: Person,
+    comments: list[tuple[str, str]],
+    submission_key: uuid.UUID,
+    at: datetime.datetime | None = None,
+) -> list[Comment]:
+    """A member's comments taken from their Word file, all or none, each by `comment_submit`
+    (the same window, audience and paragraph rules as a typed one). Each takes its key from
+    the confirmation's one key, so the confirmation sent twice saves them once."""
+    if not comments:
+        raise ConsultationError(_("There are no comments to save."))
+    at = at or timezone.now()
+    with transaction.atomic():
+        return [
+            comment_submit(
+                consultation=consultation,
+                author=author,
+                paragraph=paragraph,
+                text=text,
+                submission_key=uuid.uuid5(submission_key, str(index)),
+                at=at,
+            )
+            for index, (paragraph, text) in enumerate(comments)
+        ]
+
+
 def _submitted_with(key: uuid.UUID, *, consultation: Consultation, author: Person):
     """The comment this form already created, if it was this author's, in this consultation.
 

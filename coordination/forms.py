@@ -3,6 +3,7 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.core import signing
 from django.db.models import Case, F, When
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from . import consultations, services
 from .models import ActionItem, Comment, Group, Meeting, Membership, Organisation, Person, User
 from .outbox import email_queue
+from .word.comments import comments_from_docx
 from .word.drafts import DraftPreview, draft_from_docx
 from .word.files import WordFileError
 
@@ -215,6 +217,55 @@ class CommentForm(forms.Form):
         label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 4}), strip=True
     )
     submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class WordCommentsUploadForm(forms.Form):
+    word_file = forms.FileField(
+        label=_("Your copy of the draft, with your comments (.docx)"),
+        widget=forms.FileInput(attrs={"accept": ".docx"}),
+        help_text=_(
+            "Each Word comment becomes your comment on the paragraph it is anchored in, or on "
+            "the whole text when it spans several. You confirm them before they are saved."
+        ),
+    )
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+
+    def clean_word_file(self):
+        return comments_from_docx(self.cleaned_data["word_file"], self.version)
+
+
+class WordCommentsConfirmForm(forms.Form):
+    """The comments found, carried signed from the preview to the confirmation: what the
+    member saw is what is saved (each comment still passes every rule of a typed one)."""
+
+    comments = forms.CharField(widget=forms.HiddenInput)
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    MAX_AGE = 24 * 60 * 60
+
+    def __init__(self, *args, consultation, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.salt = f"word-comments:{consultation.pk}:{person.pk if person else ''}"
+
+    def sign(self, comments) -> str:
+        return signing.dumps(
+            [[comment.paragraph, comment.text] for comment in comments],
+            salt=self.salt,
+            compress=True,
+        )
+
+    def clean_comments(self):
+        try:
+            return signing.loads(
+                self.cleaned_data["comments"], salt=self.salt, max_age=self.MAX_AGE
+            )
+        except signing.BadSignature as error:
+            raise forms.ValidationError(
+                _("This confirmation has expired. Upload your Word file again."), code="expired"
+            ) from error
 
 
 class CommentEditForm(forms.Form):

@@ -71,6 +71,11 @@ urlpatterns = [
         cv.dispositions_publish,
         name="dispositions_publish",
     ),
+    path(
+        "consultations/<int:pk>/word-comments/",
+        cv.comments_from_word,
+        name="comments_from_word",
+    ),
     path("consultations/<int:pk>/matrix.csv", cv.matrix_csv, name="matrix_csv"),
     path("consultations/<int:pk>/matrix.xlsx", cv.matrix_xlsx, name="matrix_xlsx"),
     path("accounts/preferences/", cv.preferences, name="preferences"),

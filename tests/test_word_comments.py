@@ -1,0 +1,255 @@
+"""A member's Word comments as their comments: each on the paragraph its anchor falls in,
+shown for confirmation first, under the rules of a typed comment (window, audience, one save
+however often the confirmation is sent)."""
+
+import datetime
+import html
+import io
+import re
+import threading
+
+import docx
+import pytest
+import time_machine
+from django.db import connection
+from django.urls import reverse
+
+from coordination import consultations
+from coordination.models import Comment
+from coordination.word.comments import comments_from_docx
+from tests import factories
+from tests.word_files import upload
+
+GENEVA = datetime.timezone(datetime.timedelta(hours=1))
+OPENS = datetime.datetime(2018, 12, 3, 9, 0, tzinfo=GENEVA)
+CLOSES = datetime.datetime(2018, 12, 17, 23, 59, 59, tzinfo=GENEVA)
+DURING = OPENS + datetime.timedelta(days=2)
+TEXT = """\
+# Pathfinder Country Guidance Note
+
+A government writes to the Secretariat with a formal request.
+
+A pathfinder focal point is nominated by the government.
+
+- Governments can choose a focus area.
+  - Child labour.
+  - Forced labour.
+
+There needs to be buy-in from UN Resident Coordinators.
+
+Resource mobilisation is key.
+"""
+# 1, 2, 3 (3.1, 3.2), 4, 5
+
+
+@pytest.fixture
+def consultation(gcg):
+    version = factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text=TEXT)
+    return consultations.consultation_open(
+        version=version, audience=gcg, opens_at=OPENS, closes_at=CLOSES
+    )
+
+
+def member_copy(comments: dict[str, str], *, spanning: str | None = None) -> docx.Document:
+    """The draft as a member retyped or pasted it into Word (no paragraph numbers), with a
+    comment on each given paragraph (by its words), through python-docx's comments API."""
+    word = docx.Document()
+    word.add_heading("Pathfinder Country Guidance Note", 1)
+    runs = {}
+    for number, text in [
+        ("1", "A government writes to the Secretariat with a formal request."),
+        ("2", "A pathfinder focal point is nominated by the government."),
+        ("3", "Governments can choose a focus area."),
+        ("3.1", "Child labour."),
+        ("3.2", "Forced labour."),
+        ("4", "There needs to be buy-in from UN Resident Coordinators."),
+        ("5", "Resource mobilisation is key."),
+    ]:
+        style = "List Bullet 2" if "." in number else ("List Bullet" if number == "3" else None)
+        runs[number] = word.add_paragraph(text, style=style).runs[0]
+    for number, comment in comments.items():
+        word.add_comment(runs[number], text=comment, author="Example member", initials="EM")
+    if spanning:
+        word.add_comment([runs["1"], runs["2"]], text=spanning, author="Example member")
+    return word
+
+
+COMMENTS = {
+    "2": "The focal point should be at ministerial level.",
+    "3.1": "Add the worst forms of child labour.",
+    "5": "Name the partners expected to contribute.",
+}
+
+
+def _confirm_data(page: str) -> dict:
+    return {
+        name: html.unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page)
+        if name != "csrfmiddlewaretoken"
+    }
+
+
+def test_three_word_comments_become_three_comments_on_their_paragraphs(
+    client, consultation, gcg_member
+):
+    client.force_login(gcg_member)
+    url = reverse("comments_from_word", args=[consultation.pk])
+    with time_machine.travel(DURING):
+        response = client.post(url, {"word_file": upload(member_copy(COMMENTS))})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "3 comments found. Check them, then save them as your comments" in page
+        rows = re.findall(r"<tr>\s*<td>([^<]*)</td>.*?<td>([^<]*)</td>\s*</tr>", page, re.S)
+        assert [(number, html.unescape(text)) for number, text in rows] == list(COMMENTS.items())
+        assert Comment.objects.count() == 0  # nothing saved before the confirmation
+
+        response = client.post(url, _confirm_data(page), follow=True)
+    assert "Your 3 comments from the Word file are saved." in response.content.decode()
+    saved = Comment.objects.order_by("paragraph_key").values_list("author", "paragraph", "text")
+    assert list(saved) == [(gcg_member.person.pk, n, text) for n, text in COMMENTS.items()]
+
+
+def test_a_comment_spanning_two_paragraphs_is_on_the_whole_text(consultation):
+    found = comments_from_docx(
+        upload(member_copy({}, spanning="Merge these two steps.")), consultation.version
+    )
+    assert [(c.paragraph, c.text) for c in found] == [("", "Merge these two steps.")]
+
+
+def test_the_confirmation_sent_twice_saves_the_comments_once(client, consultation, gcg_member):
+    client.force_login(gcg_member)
+    url = reverse("comments_from_word", args=[consultation.pk])
+    with time_machine.travel(DURING):
+        page = client.post(url, {"word_file": upload(member_copy(COMMENTS))}).content.decode()
+        data = _confirm_data(page)
+        assert client.post(url, data).status_code == 302
+        assert client.post(url, data).status_code == 302  # the button pressed twice
+    assert Comment.objects.count() == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_confirmation_sent_at_the_same_instant_saves_the_comments_once(
+    consultation, gcg_member
+):
+    """Two requests with one confirmation meet at a barrier just before their first insert:
+    the second waits on the first's keys and answers with its comments."""
+    person = gcg_member.person
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    key = __import__("uuid").uuid4()
+    barrier = threading.Barrier(2, timeout=5)
+    outcomes = {}
+
+    def send(tab):
+        first = True
+
+        def meet_before_inserting(execute, sql, params, many, context):
+            nonlocal first
+            if first and sql.startswith("INSERT") and table in sql:
+                first = False
+                barrier.wait()
+            return execute(sql, params, many, context)
+
+        try:
+            with connection.execute_wrapper(meet_before_inserting):
+                saved = consultations.comments_submit_from_word(
+                    consultation=consultation,
+                    author=person,
+                    comments=list(COMMENTS.items()),
+                    submission_key=key,
+                    at=DURING,
+                )
+            outcomes[tab] = sorted(comment.pk for comment in saved)
+        except Exception as error:  # shown in the assertion
+            outcomes[tab] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(tab,)) for tab in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes[1] == outcomes[2]
+    assert Comment.objects.count() == 3
+
+
+def test_a_confirmation_after_the_window_closed_saves_nothing(client, consultation, gcg_member):
+    client.force_login(gcg_member)
+    url = reverse("comments_from_word", args=[consultation.pk])
+    with time_machine.travel(CLOSES - datetime.timedelta(minutes=2)):
+        page = client.post(url, {"word_file": upload(member_copy(COMMENTS))}).content.decode()
+    with time_machine.travel(CLOSES + datetime.timedelta(seconds=1)):
+        response = client.post(url, _confirm_data(page))
+    assert response.status_code == 400
+    assert "so comments are no longer accepted" in html.unescape(response.content.decode())
+    assert Comment.objects.count() == 0
+
+
+def test_one_comment_too_long_saves_none_of_them(client, consultation, gcg_member):
+    client.force_login(gcg_member)
+    url = reverse("comments_from_word", args=[consultation.pk])
+    too_long = {**COMMENTS, "4": "x" * (Comment.MAX_LENGTH + 1)}
+    with time_machine.travel(DURING):
+        page = client.post(url, {"word_file": upload(member_copy(too_long))}).content.decode()
+        response = client.post(url, _confirm_data(page))
+    assert "Comments are limited to" in html.unescape(response.content.decode())
+    assert Comment.objects.count() == 0
+
+
+def test_someone_outside_the_audience_gets_no_upload(client, consultation, outsider):
+    client.force_login(outsider)
+    url = reverse("comments_from_word", args=[consultation.pk])
+    with time_machine.travel(DURING):
+        response = client.post(url, {"word_file": upload(member_copy(COMMENTS))})
+    assert response.status_code in (302, 404)
+    assert Comment.objects.count() == 0
+
+
+def test_a_confirmation_altered_or_made_for_someone_else_is_refused(
+    client, consultation, gcg_member
+):
+    client.force_login(gcg_member)
+    url = reverse("comments_from_word", args=[consultation.pk])
+    with time_machine.travel(DURING):
+        page = client.post(url, {"word_file": upload(member_copy(COMMENTS))}).content.decode()
+        data = _confirm_data(page)
+        data["comments"] = data["comments"][:-3] + "abc"
+        response = client.post(url, data)
+    assert "This confirmation has expired. Upload your Word file again." in html.unescape(
+        response.content.decode()
+    )
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (None, "This Word file has no comments."),
+        (b"not a word file", "This is not a Word document (.docx)."),
+    ],
+)
+def test_a_file_without_comments_or_not_word_is_refused_next_to_the_field(
+    client, consultation, gcg_member, data, message
+):
+    client.force_login(gcg_member)
+    if data is None:
+        stream = io.BytesIO()
+        member_copy({}).save(stream)
+        data = stream.getvalue()
+    with time_machine.travel(DURING):
+        response = client.post(
+            reverse("comments_from_word", args=[consultation.pk]), {"word_file": upload(data)}
+        )
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    error = re.search(r'id="error_1_id_word_file"[^>]*>(.*?)</', page, re.S)
+    assert error and message in error.group(1)
+    assert Comment.objects.count() == 0
+
+
+def test_the_consultation_page_offers_the_upload_while_open(client, consultation, gcg_member):
+    client.force_login(gcg_member)
+    with time_machine.travel(DURING):
+        page = client.get(consultation.get_absolute_url()).content.decode()
+    assert reverse("comments_from_word", args=[consultation.pk]) in page
