@@ -32,6 +32,9 @@ p[style-name='Code Block'] => pre:separator('\\n')
 r[style-name='Code'] => code
 """
 
+# Images are left out (and listed): never read, never inlined as data: URLs.
+_LEAVE_IMAGES_UNREAD = mammoth.images.img_element(lambda image: {})
+
 TRACKED_CHANGES = ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange")
 
 
@@ -56,7 +59,9 @@ def draft_from_docx(file) -> ImportedDraft:
         )
     warnings = _what_stays_behind(archive, body)
     try:
-        result = mammoth.convert_to_html(docx_bytes(archive), style_map=STYLE_MAP)
+        result = mammoth.convert_to_html(
+            docx_bytes(archive), style_map=STYLE_MAP, convert_image=_LEAVE_IMAGES_UNREAD
+        )
     except Exception as error:  # mammoth's own reading errors have no common base class
         raise WordFileError(
             _("This Word file could not be read. Save it again in Word and upload it again."),
