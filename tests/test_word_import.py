@@ -265,6 +265,20 @@ def test_a_draft_written_by_libreoffice_keeps_its_nested_numbering_and_footnote(
     assert imported.warnings == []
 
 
+@pytest.mark.libreoffice
+def test_a_text_box_is_listed_once_and_its_text_follows_its_paragraph(tmp_path):
+    data = libreoffice_docx(FILES / "a-text-box.fodt", tmp_path)
+    imported = drafts.draft_from_docx(upload(data))
+    assert [text for _number, text in _paragraphs(imported.text)] == [
+        "Before the box.",
+        "Inside the box.",
+        "After the box.",
+    ]
+    assert imported.warnings == [
+        "1 text box: its text now follows the paragraph that held it; check where it belongs."
+    ]
+
+
 def test_the_admin_shows_the_word_draft_first_and_publishes_through_the_service(
     client, document, secretariat
 ):

@@ -91,8 +91,10 @@ def _count(tree, path: str) -> int:
     return int(tree.xpath(f"count({path})", namespaces=_XPATH_NAMESPACES))
 
 
+_ONCE = "[not(ancestor::mc:Fallback)]"
 _XPATH_NAMESPACES = {
     **NAMESPACES,
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
     "v": "urn:schemas-microsoft-com:vml",
     "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
 }
@@ -101,7 +103,8 @@ _XPATH_NAMESPACES = {
 def _what_stays_behind(archive, body) -> list[str]:
     """The warnings the preview lists: what mammoth leaves out, or moves."""
     warnings = []
-    images = _count(body, "//pic:pic") + _count(body, "//v:imagedata")
+    # Word writes a shape twice, as DrawingML and as VML for older readers: count it once.
+    images = _count(body, f"//pic:pic{_ONCE}") + _count(body, f"//v:imagedata{_ONCE}")
     if images:
         warnings.append(
             ngettext(
@@ -111,7 +114,7 @@ def _what_stays_behind(archive, body) -> list[str]:
             )
             % {"count": images}
         )
-    boxes = _count(body, "//w:txbxContent[not(ancestor::w:txbxContent)]")
+    boxes = _count(body, f"//w:txbxContent[not(ancestor::w:txbxContent)]{_ONCE}")
     if boxes:
         warnings.append(
             ngettext(
