@@ -47,16 +47,17 @@ COLUMNS = [
     Column(gettext_lazy("Disposed"), 18),
 ]
 
-# The Word file's columns (widths relative to each other).
+# The Word file's columns, their widths in millimetres on a landscape A4 page (the same
+# headers; a header wraps between words, never within one).
 WORD_COLUMNS = [
-    PARAGRAPH,
-    EXCERPT,
-    COMMENTER,
-    Column(format_lazy("{} ({})", ORGANISATION.header, CONSTITUENCY.header), 30, wraps=True),
-    COMMENT,
-    DISPOSITION,
-    REPLY,
-    ANSWERED_IN,
+    dataclasses.replace(PARAGRAPH, width=22),
+    dataclasses.replace(EXCERPT, width=40),
+    dataclasses.replace(COMMENTER, width=26),
+    Column(format_lazy("{} ({})", ORGANISATION.header, CONSTITUENCY.header), 32, wraps=True),
+    dataclasses.replace(COMMENT, width=52),
+    dataclasses.replace(DISPOSITION, width=25),
+    dataclasses.replace(REPLY, width=40),
+    dataclasses.replace(ANSWERED_IN, width=20),
 ]
 
 

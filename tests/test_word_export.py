@@ -399,3 +399,21 @@ def test_the_matrix_is_the_secretariats(client, gcg_member, consultation_with_co
     add(1)
     client.force_login(gcg_member)
     assert client.get(reverse("matrix_docx", args=[consultation.pk])).status_code == 403
+
+
+def test_a_comment_keeps_its_line_breaks_and_an_odd_character_does_not_break_the_matrix(
+    client, secretariat, consultation_with_comments
+):
+    consultation, _add = consultation_with_comments
+    author = consultation.audience.memberships.first().person
+    Comment.objects.create(
+        consultation=consultation,
+        author=author,
+        paragraph="1",
+        text="First line.\r\nSecond line,\x0bpasted from Word\x07.",
+    )
+    document, _response = matrix(client, secretariat, consultation)
+    row = document.tables[0].rows[1]
+    assert row.cells[0].text == "1"
+    assert row.cells[1].text == "One."
+    assert row.cells[4].text == "First line.\nSecond line,\npasted from Word\ufffd."

@@ -17,6 +17,7 @@ pasted from Word) must not make the export fail.
 """
 
 import io
+import re
 import tempfile
 
 from django.utils import timezone
@@ -60,6 +61,12 @@ ALIGNMENTS = {
     "text-align:right": WD_ALIGN_PARAGRAPH.RIGHT,
 }
 MARGIN = Mm(20)
+W_TR, W_TC, W_TCPR, W_TCW, W_P, W_R, W_T, W_BR, W_TAB = (
+    qn(f"w:{tag}") for tag in ("tr", "tc", "tcPr", "tcW", "p", "r", "t", "br", "tab")
+)
+W_W, W_TYPE = qn("w:w"), qn("w:type")
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_BREAKS = re.compile(r"(\n|\t)")
 
 
 # --- a version ---------------------------------------------------------------------------------
@@ -322,7 +329,9 @@ def matrix_docx(consultation):
     title that says which version, audience and window. In a temporary file, as the XLSX."""
     version = consultation.version
     document = _document(title=str(version), landscape=True)
-    document.styles["Normal"].font.size = Pt(9)
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(9)
+    normal.paragraph_format.space_after = Pt(2)
     document.add_heading(cell_text(str(version)), level=1)
     audience = _("Comments from the %(group)s") % {"group": consultation.audience.name}
     window = _("from %(opens)s until %(closes)s") % {
@@ -344,15 +353,42 @@ def matrix_docx(consultation):
     for cell, column in zip(header.cells, WORD_COLUMNS, strict=True):
         _shade(cell)
         cell.paragraphs[0].add_run(str(column.header)).bold = True
+    widths = [str(grid.width.twips) for grid in table.columns]
     for entry in matrix_entries(consultation):
-        for cell, value in zip(table.add_row().cells, entry.word_cells(), strict=True):
-            if value:
-                cell.paragraphs[0].add_run(cell_text(value))
+        _table_row(table._tbl, widths, entry.word_cells())
 
     handle = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
     document.save(handle)
     handle.seek(0)
     return handle
+
+
+def _table_row(tbl, widths: list[str], values: list[str]) -> None:
+    """A row of plain text written as XML directly: what python-docx's add_row, cells and
+    add_run make, in a sixth of the time (1,000 comments: 0.3 s instead of 1.6 s). A line break
+    in a comment stays a line break (w:br), a tab a tab."""
+    row = _child(tbl, W_TR)
+    for width, value in zip(widths, values, strict=True):
+        cell = _child(row, W_TC)
+        _child(_child(cell, W_TCPR), W_TCW, {W_W: width, W_TYPE: "dxa"})
+        paragraph = _child(cell, W_P)
+        if not value:
+            continue
+        run = _child(paragraph, W_R)
+        for piece in _BREAKS.split(cell_text(value).replace("\r\n", "\n").replace("\r", "\n")):
+            if piece == "\n":
+                _child(run, W_BR)
+            elif piece == "\t":
+                _child(run, W_TAB)
+            elif piece:
+                _child(run, W_T, {XML_SPACE: "preserve"}).text = piece
+
+
+def _child(parent, tag: str, attributes: dict | None = None):
+    """lxml's SubElement, through the element: the child is python-docx's class for its tag."""
+    child = parent.makeelement(tag, attributes or {})
+    parent.append(child)
+    return child
 
 
 # --- the parts of both -------------------------------------------------------------------------
