@@ -386,7 +386,7 @@ def test_the_matrix_costs_the_same_queries_for_5_and_50_comments(
         return len(queries), len(rows) - 1
 
     add(5)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         client.get(address)
     few, five = count(0)
     many, fifty = count(45)
