@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.http import (
+    FileResponse,
     Http404,
     HttpResponse,
     QueryDict,
@@ -53,6 +54,7 @@ from .models import (
 )
 from .paragraphs import diff_paragraphs
 from .spreadsheets import table_response
+from .word import writing
 
 
 def _person(user):
@@ -718,11 +720,19 @@ def _matrix(request, pk, extension: str):
     access.require_secretariat(request.user)
     consultation = access.get_consultation_for_user(request.user, pk)
     version = consultation.version
+    name = f"{slugify(version.document.title) or 'document'}-v{version.number}-comments"
+    if extension == "docx":
+        return FileResponse(
+            writing.matrix_docx(consultation),
+            as_attachment=True,
+            filename=f"{name}.docx",
+            content_type=writing.CONTENT_TYPE,
+        )
     return table_response(
         matrix.COLUMNS,
         matrix.matrix_rows(consultation),
         extension=extension,
-        name=f"{slugify(version.document.title)}-v{version.number}-comments",
+        name=name,
         sheet_title=_("Comments"),
     )
 
@@ -735,6 +745,11 @@ def matrix_csv(request, pk):
 @login_required
 def matrix_xlsx(request, pk):
     return _matrix(request, pk, "xlsx")
+
+
+@login_required
+def matrix_docx(request, pk):
+    return _matrix(request, pk, "docx")
 
 
 @login_required

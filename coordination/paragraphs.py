@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from markdown_it.token import Token
 
 from .text import _markdown, sanitise_html
 
@@ -63,16 +64,34 @@ def _close_index(tokens, start: int) -> int:
     return len(tokens) - 1
 
 
+@dataclass(frozen=True)
+class ParagraphTokens:
+    """A paragraph with the markdown-it tokens it was made from, for a writer that needs more
+    than its HTML (the Word export). For a list item, the tokens are the item's content and
+    `list_token` is the list that holds it (bullet or ordered, its start): items of one list
+    share that token."""
+
+    paragraph: Paragraph
+    tokens: tuple
+    list_token: Token | None = None
+
+
 def split_paragraphs(text: str) -> list[Paragraph]:
     """Parsed once per process and text: a version's text is fixed once shared, and every view
     of its consultation (the page, the secretariat's, the matrix) needs its paragraphs."""
-    return list(_split_paragraphs(text or ""))
+    return [unit.paragraph for unit in paragraph_tokens(text)]
+
+
+def paragraph_tokens(text: str) -> tuple[ParagraphTokens, ...]:
+    """The paragraphs as `split_paragraphs` numbers them, each with its tokens. The tokens are
+    shared with the cache: read them, never change them."""
+    return _paragraph_tokens(text or "")
 
 
 @functools.lru_cache(maxsize=64)
-def _split_paragraphs(text: str) -> tuple[Paragraph, ...]:
+def _paragraph_tokens(text: str) -> tuple[ParagraphTokens, ...]:
     tokens = _markdown.parse(text)
-    paragraphs: list[Paragraph] = []
+    units: list[ParagraphTokens] = []
     counter = 0
     index = 0
     while index < len(tokens):
@@ -80,29 +99,31 @@ def _split_paragraphs(text: str) -> tuple[Paragraph, ...]:
         end = _close_index(tokens, index)
         block = tokens[index : end + 1]
         if token.type == "heading_open":
-            paragraphs.append(Paragraph("", _render(block), _plain(block), is_heading=True))
+            paragraph = Paragraph("", _render(block), _plain(block), is_heading=True)
+            units.append(ParagraphTokens(paragraph, tuple(block)))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             for item in _list_items(block):
                 counter += 1
                 own, nested = _split_item(item)
-                paragraphs.append(Paragraph(str(counter), _render(own), _plain(own)))
+                paragraph = Paragraph(str(counter), _render(own), _plain(own))
+                units.append(ParagraphTokens(paragraph, tuple(own), token))
                 sub = 0
                 for nested_list in nested:
                     for nested_item in _list_items(nested_list):
                         sub += 1
-                        paragraphs.append(
-                            Paragraph(
-                                f"{counter}.{sub}",
-                                _render(nested_item),
-                                _plain(nested_item),
-                                level=1,
-                            )
+                        paragraph = Paragraph(
+                            f"{counter}.{sub}",
+                            _render(nested_item),
+                            _plain(nested_item),
+                            level=1,
                         )
+                        units.append(ParagraphTokens(paragraph, tuple(nested_item), nested_list[0]))
         elif token.nesting == 1 or token.type in ("fence", "code_block"):
             counter += 1
-            paragraphs.append(Paragraph(str(counter), _render(block), _plain(block)))
+            paragraph = Paragraph(str(counter), _render(block), _plain(block))
+            units.append(ParagraphTokens(paragraph, tuple(block)))
         index = end + 1
-    return tuple(paragraphs)
+    return tuple(units)
 
 
 def _list_items(list_tokens):

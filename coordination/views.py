@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,7 @@ from .password_resets import ResetLimit, password_reset_throttle
 from .reports.pdf import pdf_unavailable_reason
 from .reports.records import meeting_report_records, meeting_siblings
 from .services import ActionItemError, action_item_set_status, action_item_status_check
+from .word import writing
 
 PAGE_SIZE = 50
 LIST_CAP = 1000  # the action item list counts this far (coordination/pagination.py)
@@ -351,6 +353,18 @@ def version_detail(request, pk, number):
             "now": timezone.now(),
             "has_previous": version.number > 1,
         },
+    )
+
+
+@login_required
+def version_docx(request, pk, number):
+    """Whoever may read the version may take it away as a Word file."""
+    version = access.get_version_for_user(request.user, pk, number)
+    return FileResponse(
+        writing.version_docx(version),
+        as_attachment=True,
+        filename=f"{slugify(version.document.title) or 'document'}-v{version.number}.docx",
+        content_type=writing.CONTENT_TYPE,
     )
 
 

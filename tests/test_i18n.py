@@ -301,7 +301,7 @@ def page_texts(client, demo, address, role, language) -> list[str]:
 # Written the same in every language: names, the report's links, file formats, and each
 # language in its own name (the language menu); time zones go by their tz database names.
 SAME_IN_EVERY_LANGUAGE = {"Alliance 8.7", "GCG", "www.Alliance87.org", "@Alliance8_7", "#Achieve87"}
-SAME_IN_EVERY_LANGUAGE |= {"PDF", "CSV", "Excel"}
+SAME_IN_EVERY_LANGUAGE |= {"PDF", "CSV", "Excel", "Word", "docx"}
 SAME_IN_EVERY_LANGUAGE |= {
     info["name_local"] for info in LANG_INFO.values() if "name_local" in info
 }

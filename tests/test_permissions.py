@@ -274,6 +274,8 @@ def cases(demo) -> list[Case]:
         get("document_detail", concept_note.pk, expect=SUPPLY_CHAINS_ONLY),
         get("version_detail", tor.pk, 1, expect=GCG_ONLY),
         get("version_detail", concept_note.pk, 1, expect=SUPPLY_CHAINS_ONLY),
+        get("version_docx", tor.pk, 1, expect=GCG_ONLY),
+        get("version_docx", concept_note.pk, 1, expect=SUPPLY_CHAINS_ONLY),
         get("version_diff", tor.pk, expect=GCG_ONLY),
         get("consultation_detail", consultation.pk, expect=GCG_ONLY),
         get("comment_create", consultation.pk, expect=POST_ONLY),
@@ -350,6 +352,7 @@ def cases(demo) -> list[Case]:
         ),
         get("matrix_csv", consultation.pk, expect=SECRETARIAT),
         get("matrix_xlsx", consultation.pk, expect=SECRETARIAT),
+        get("matrix_docx", consultation.pk, expect=SECRETARIAT),
         # --- the secretariat invites people
         get("person_invite", expect=SECRETARIAT),
         post(
