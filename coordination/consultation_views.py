@@ -399,11 +399,15 @@ def comments_from_word(request, pk):
     consultation = access.get_consultation_for_user(request.user, pk)
     person = _person(request.user)
     confirming = request.method == "POST" and "submission_key" in request.POST
-    if not consultations.is_in_audience(person, consultation) or not (
-        confirming or consultation.is_open(timezone.now())
-    ):  # a confirmation after the close is refused by the service, with the window's words
-        messages.error(request, _("Comments from a Word file are taken while you may comment."))
-        return redirect(consultation)
+    in_audience = consultations.is_in_audience(person, consultation)
+    if not in_audience or not (confirming or consultation.is_open(timezone.now())):
+        # a confirmation after the close is refused by the service, with the window's words
+        return render(
+            request,
+            "coordination/comments_from_word.html",
+            {"consultation": consultation, "in_audience": in_audience, "refused": True},
+            status=403 if request.method == "POST" else 200,
+        )
     version = consultation.version
     upload = WordCommentsUploadForm(version=version)
     confirm = WordCommentsConfirmForm(consultation=consultation, person=person)

@@ -285,6 +285,16 @@ def cases(demo) -> list[Case]:
             expect=(LOGIN, 404, 404, 404, 302, 302),  # the audience (the GCG)
             data=comment_data,
         ),
+        get(
+            "comments_from_word",
+            consultation.pk,
+            expect=GCG_ONLY,  # the audience (the GCG: this secretariat officer is in it)
+        ),
+        post(
+            "comments_from_word",
+            consultation.pk,
+            expect=(LOGIN, 404, 404, 404, 400, 400),  # no file: the audience is told so
+        ),
         get("comment_edit", tor_comment.consultation_id, tor_comment.pk, expect=NOBODY),
         get(
             "comment_edit",

@@ -197,12 +197,17 @@ def test_one_comment_too_long_saves_none_of_them(client, consultation, gcg_membe
     assert Comment.objects.count() == 0
 
 
-def test_someone_outside_the_audience_gets_no_upload(client, consultation, outsider):
-    client.force_login(outsider)
+def test_someone_outside_the_audience_gets_no_upload(
+    client, consultation, outsider, secretariat_by_permission
+):
     url = reverse("comments_from_word", args=[consultation.pk])
     with time_machine.travel(DURING):
+        client.force_login(outsider)  # does not see the consultation at all
+        assert client.post(url, {"word_file": upload(member_copy(COMMENTS))}).status_code == 404
+        client.force_login(secretariat_by_permission)  # sees it, is not of its audience
         response = client.post(url, {"word_file": upload(member_copy(COMMENTS))})
-    assert response.status_code in (302, 404)
+    assert response.status_code == 403
+    assert "Only members of" in response.content.decode()
     assert Comment.objects.count() == 0
 
 
@@ -253,3 +258,28 @@ def test_the_consultation_page_offers_the_upload_while_open(client, consultation
     with time_machine.travel(DURING):
         page = client.get(consultation.get_absolute_url()).content.decode()
     assert reverse("comments_from_word", args=[consultation.pk]) in page
+
+
+def test_comments_on_the_downloaded_draft_are_placed_by_its_paragraph_numbers(
+    client, consultation, gcg_member
+):
+    """The member downloads the draft as Word, comments on it, and even rewords paragraph 2
+    in passing: the numbers the export wrote place each comment."""
+    client.force_login(gcg_member)
+    version = consultation.version
+    exported = client.get(reverse("version_docx", args=[version.document_id, version.number]))
+    word = docx.Document(io.BytesIO(exported.getvalue()))
+    by_number = {}
+    for paragraph in word.paragraphs:
+        number_runs = [run for run in paragraph.runs if run.style.name == "Paragraph Number"]
+        if number_runs:
+            by_number[number_runs[0].text.strip()] = paragraph
+    by_number["2"].runs[-1].text = "Each government names its own focal point."
+    for number, text in COMMENTS.items():
+        word.add_comment(by_number[number].runs[-1], text=text, author="Example member")
+    with time_machine.travel(DURING):
+        page = client.post(
+            reverse("comments_from_word", args=[consultation.pk]), {"word_file": upload(word)}
+        ).content.decode()
+        client.post(reverse("comments_from_word", args=[consultation.pk]), _confirm_data(page))
+    assert dict(Comment.objects.values_list("paragraph", "text")) == COMMENTS

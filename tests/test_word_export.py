@@ -21,19 +21,11 @@ from coordination.matrix import WORD_COLUMNS
 from coordination.models import Comment, Consultation, DocumentVersion
 from coordination.text import render_markdown
 from coordination.word import writing
+from coordination.word.drafts import STYLE_MAP
 from tests import factories
 from tests.test_permissions import GCG_ONLY, ROLES, outcome, visitors
 
 pytestmark = pytest.mark.django_db
-
-# The importer's style map (coordination.word.drafts): what the export must satisfy.
-STYLE_MAP = (
-    "r[style-name='Paragraph Number'] => !\n"
-    "p[style-name='Version Details'] => !\n"
-    "p[style-name='Quote'] => blockquote > p:fresh\n"
-    "p[style-name='Code Block'] => pre:separator('\\n')\n"
-    "r[style-name='Code'] => code"
-)
 
 RICH = """\
 # Annual report
