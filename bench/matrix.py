@@ -39,6 +39,8 @@ def main():
         Organisation,
         Person,
     )
+    from coordination.spreadsheets import table_csv
+    from coordination.word import writing
 
     call_command("migrate", verbosity=0)
     group, _ = Group.objects.get_or_create(
@@ -101,10 +103,18 @@ def main():
         return size
 
     def csv_():
-        return sum(len(line.encode()) for line in matrix.matrix_csv(consultation))
+        rows = matrix.matrix_rows(consultation)
+        return sum(len(line.encode()) for line in table_csv(matrix.COLUMNS, rows))
+
+    def docx():
+        handle = writing.matrix_docx(consultation)
+        size = handle.seek(0, 2)
+        handle.close()
+        return size
 
     measure("XLSX", xlsx)
     measure("CSV ", csv_)
+    measure("Word", docx)
 
 
 if __name__ == "__main__":
