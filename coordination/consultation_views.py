@@ -411,7 +411,7 @@ def comments_from_word(request, pk):
     version = consultation.version
     upload = WordCommentsUploadForm(version=version)
     confirm = WordCommentsConfirmForm(consultation=consultation, person=person)
-    found = None
+    found, rows = None, []
     if confirming:
         confirm = WordCommentsConfirmForm(request.POST, consultation=consultation, person=person)
         if confirm.is_valid():
@@ -432,22 +432,39 @@ def comments_from_word(request, pk):
                         "Your %(count)d comments from the Word file are saved.",
                         len(saved),
                     )
-                    % {"count": len(saved)},
+                    % {"count": len(saved)}
+                    if saved
+                    else _("These comments were already saved: nothing new to save."),
                 )
                 return redirect(consultation)
     elif request.method == "POST":
         upload = WordCommentsUploadForm(request.POST, request.FILES, version=version)
         if upload.is_valid():
             found = upload.cleaned_data["word_file"]
+            made = selectors.comments_already_made(consultation, person)
+            rows = [
+                (comment, (comment.paragraph, comment.text.strip()) in made)
+                for comment in found.comments
+            ]
             confirm = WordCommentsConfirmForm(
-                initial={"comments": confirm.sign(found), "submission_key": uuid.uuid4()},
+                initial={
+                    "comments": confirm.sign(found.comments),
+                    "submission_key": uuid.uuid4(),
+                },
                 consultation=consultation,
                 person=person,
             )
     return render(
         request,
         "coordination/comments_from_word.html",
-        {"consultation": consultation, "upload": upload, "confirm": confirm, "found": found},
+        {
+            "consultation": consultation,
+            "upload": upload,
+            "confirm": confirm,
+            "found": found,
+            "rows": rows,
+            "new_count": sum(1 for _comment, made in rows if not made),
+        },
         status=400 if (upload.errors or confirm.errors) else 200,
     )
 

@@ -31,7 +31,7 @@ from .models import (
     Person,
     User,
 )
-from .selectors import respondents_with_responses, response_of
+from .selectors import comments_already_made, respondents_with_responses, response_of
 from .services import action_item_record_trigger
 
 DEFAULT_WINDOW_DAYS = 14
@@ -392,21 +392,28 @@ def comments_submit_from_word(
 ) -> list[Comment]:
     """A member's comments taken from their Word file, all or none, each by `comment_submit`
     (the same window, audience and paragraph rules as a typed one). Each takes its key from
-    the confirmation's one key, so the confirmation sent twice saves them once."""
+    the confirmation's one key, so the confirmation sent twice saves them once; a comment the
+    author already made (the same file uploaded again) is not made a second time."""
     if not comments:
         raise ConsultationError(_("There are no comments to save."))
     at = at or timezone.now()
+    keys = [uuid.uuid5(submission_key, str(index)) for index in range(len(comments))]
     with transaction.atomic():
+        made = comments_already_made(consultation, author)
+        sent = set(
+            Comment.objects.filter(submission_key__in=keys).values_list("submission_key", flat=True)
+        )
         return [
             comment_submit(
                 consultation=consultation,
                 author=author,
                 paragraph=paragraph,
                 text=text,
-                submission_key=uuid.uuid5(submission_key, str(index)),
+                submission_key=key,
                 at=at,
             )
-            for index, (paragraph, text) in enumerate(comments)
+            for key, (paragraph, text) in zip(keys, comments, strict=True)
+            if key in sent or (paragraph.strip(), text.strip()) not in made
         ]
 
 

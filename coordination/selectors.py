@@ -426,3 +426,13 @@ def audience_ids(group_ids, *, respondents: bool = False) -> dict[int, set[int]]
 def consultation_respondents(memberships):
     """The memberships whose holders are asked to respond (all but the secretariat's)."""
     return memberships.exclude(role=Membership.Role.SECRETARIAT)
+
+
+def comments_already_made(consultation: Consultation, author) -> set[tuple[str, str]]:
+    """(paragraph, text) of an author's comments in force: the same Word file uploaded twice
+    offers its comments again, and those already made are not made twice."""
+    return set(
+        Comment.objects.filter(
+            consultation=consultation, author=author, withdrawn_at__isnull=True
+        ).values_list("paragraph", "text")
+    )

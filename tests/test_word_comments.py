@@ -113,7 +113,10 @@ def test_a_comment_spanning_two_paragraphs_is_on_the_whole_text(consultation):
     found = comments_from_docx(
         upload(member_copy({}, spanning="Merge these two steps.")), consultation.version
     )
-    assert [(c.paragraph, c.text) for c in found] == [("", "Merge these two steps.")]
+    assert [(c.paragraph, c.text) for c in found.comments] == [
+        ("", "On paragraphs 1 to 2:\n\nMerge these two steps.")
+    ]
+    assert found.warnings == ["1 comment is on the whole text: its anchor is not in one paragraph."]
 
 
 def test_the_confirmation_sent_twice_saves_the_comments_once(client, consultation, gcg_member):
@@ -283,3 +286,57 @@ def test_comments_on_the_downloaded_draft_are_placed_by_its_paragraph_numbers(
         ).content.decode()
         client.post(reverse("comments_from_word", args=[consultation.pk]), _confirm_data(page))
     assert dict(Comment.objects.values_list("paragraph", "text")) == COMMENTS
+
+
+def test_the_same_file_uploaded_again_offers_nothing_new_to_save(client, consultation, gcg_member):
+    client.force_login(gcg_member)
+    url = reverse("comments_from_word", args=[consultation.pk])
+    with time_machine.travel(DURING):
+        page = client.post(url, {"word_file": upload(member_copy(COMMENTS))}).content.decode()
+        client.post(url, _confirm_data(page))
+        again = {**COMMENTS, "4": "And the Resident Coordinators' offices."}
+        page = client.post(url, {"word_file": upload(member_copy(again))}).content.decode()
+        assert page.count("Already saved: not saved again") == 3
+        assert "Save this comment" in page  # the one new comment
+        response = client.post(url, _confirm_data(page), follow=True)
+    assert "Your comment from the Word file is saved." in response.content.decode()
+    assert Comment.objects.count() == 4
+
+
+def test_a_file_of_another_version_is_refused(client, consultation, gcg_member):
+    """Its paragraph 6 is not this version's paragraph 6."""
+    client.force_login(gcg_member)
+    earlier = consultation.version
+    later = factories.DocumentVersionFactory(
+        document=earlier.document, number=2, text=TEXT.replace("key.", "essential.")
+    )
+    exported = client.get(reverse("version_docx", args=[earlier.document_id, 1])).getvalue()
+    word = docx.Document(io.BytesIO(exported))
+    word.add_comment(word.paragraphs[-1].runs[-1], text="Which partners?", author="M")
+    consultation.version = later  # the later version under consultation
+    consultation.save()
+    with time_machine.travel(DURING):
+        response = client.post(
+            reverse("comments_from_word", args=[consultation.pk]), {"word_file": upload(word)}
+        )
+    assert "This file is version 1 of the draft; comments are taken on version 2." in (
+        html.unescape(response.content.decode())
+    )
+    assert Comment.objects.count() == 0
+
+
+def test_tracked_changes_and_a_file_unlike_the_draft_are_pointed_out(consultation):
+    from tests.word_files import add_tracked_insertion
+
+    word = docx.Document()
+    paragraph = word.add_paragraph("Minutes of an unrelated meeting.")
+    add_tracked_insertion(paragraph, " With a late addition.")
+    word.add_comment(paragraph.runs[0], text="Wrong file?", author="M")
+    found = comments_from_docx(upload(word), consultation.version)
+    assert [(c.paragraph, c.text) for c in found.comments] == [("", "Wrong file?")]
+    assert found.warnings == [
+        "Your file has tracked changes: they are not taken, only Word comments are. Write the "
+        "wording you propose in a comment.",
+        "None of this file's paragraphs is one of the draft's, so every comment is on the "
+        "whole text: is this the draft of this consultation?",
+    ]

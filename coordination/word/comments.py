@@ -7,11 +7,16 @@ style); in a file that lost it (pasted into another document, say), by its words
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from .drafts import TRACKED_CHANGES
 from .files import NAMESPACES, W, WordFileError, open_docx, parse_part
+from .writing import VERSION_IDENTIFIER
+
+DC = "http://purl.org/dc/elements/1.1/"
 
 PARAGRAPH_NUMBER_STYLE = "Paragraph Number"
 # How like a paragraph of the version a Word paragraph must be to be taken for it.
@@ -25,6 +30,12 @@ class WordComment:
     anchor: str  # the words the comment was anchored on, to show in the confirmation
 
 
+@dataclass
+class CommentsFound:
+    comments: list[WordComment]
+    warnings: list[str] = field(default_factory=list)
+
+
 def _w(name: str) -> str:
     return f"{{{W}}}{name}"
 
@@ -33,8 +44,9 @@ def _text_of(element) -> str:
     return _clean(element.itertext(_w("t")))
 
 
-def comments_from_docx(file, version) -> list[WordComment]:
+def comments_from_docx(file, version) -> CommentsFound:
     archive = open_docx(file)
+    _check_version(archive, version)
     notes = parse_part(archive, "word/comments.xml")
     written = {}
     for comment in notes.iterfind("w:comment", NAMESPACES) if notes is not None else ():
@@ -53,7 +65,8 @@ def comments_from_docx(file, version) -> list[WordComment]:
             ),
             code="no_comments",
         )
-    blocks = _blocks(parse_part(archive, "word/document.xml"), _number_style_ids(archive))
+    body = parse_part(archive, "word/document.xml")
+    blocks = _blocks(body, _number_style_ids(archive))
     numbers = [_paragraph_of(block, version) for block in blocks]
     starts, ends = {}, {}
     for index, block in enumerate(blocks):
@@ -69,18 +82,71 @@ def comments_from_docx(file, version) -> list[WordComment]:
     found = []
     for key, text in written.items():
         first, last = starts.get(key), ends.get(key, starts.get(key))
-        if first is None:
-            paragraph, anchor = "", ""
-        else:
-            spanned = {numbers[index] for index in range(first, last + 1)}
-            paragraph = spanned.pop() if len(spanned) == 1 else ""
-            anchor = " … ".join(
-                blocks[index]["text"] for index in (first, last) if index is not None
+        paragraph, anchor = "", ""
+        if first is not None:
+            anchor = blocks[first]["text"]
+            spanned = [numbers[index] for index in range(first, last + 1) if numbers[index]]
+            if len(set(spanned)) == 1:
+                paragraph = spanned[0]
+            elif len(set(spanned)) > 1:  # on the whole text, saying which paragraphs
+                text = (
+                    _("On paragraphs %(first)s to %(last)s:")
+                    % {
+                        "first": spanned[0],
+                        "last": spanned[-1],
+                    }
+                    + f"\n\n{text}"
+                )
+        found.append(WordComment(paragraph=paragraph, text=text, anchor=anchor[:300]))
+    return CommentsFound(found, _warnings(body, found, placed_any=any(numbers)))
+
+
+def _check_version(archive, version) -> None:
+    """Our export says which version it is: comments on another version's paragraphs would
+    land on this one's paragraphs of the same numbers."""
+    core = parse_part(archive, "docProps/core.xml")
+    identifier = core.findtext(f"{{{DC}}}identifier") if core is not None else None
+    prefix, _sep, pk = (identifier or "").rpartition(":")
+    if f"{prefix}:" != VERSION_IDENTIFIER or str(pk) == str(version.pk):
+        return
+    other = version.document.versions.filter(pk=pk).values_list("number", flat=True).first()
+    raise WordFileError(
+        _(
+            "This file is version %(file)s of the draft; comments are taken on version "
+            "%(current)s. Download version %(current)s below, comment on it, and upload it."
+        )
+        % {"file": other or "?", "current": version.number},
+        code="other_version",
+    )
+
+
+def _warnings(body, found, *, placed_any: bool) -> list[str]:
+    warnings = []
+    if any(body.iter(*(_w(name) for name in TRACKED_CHANGES))):
+        warnings.append(
+            _(
+                "Your file has tracked changes: they are not taken, only Word comments are. "
+                "Write the wording you propose in a comment."
             )
-            if first == last:
-                anchor = blocks[first]["text"]
-        found.append(WordComment(paragraph=paragraph or "", text=text, anchor=anchor[:300]))
-    return found
+        )
+    unplaced = sum(1 for comment in found if not comment.paragraph)
+    if not placed_any:
+        warnings.append(
+            _(
+                "None of this file's paragraphs is one of the draft's, so every comment is on "
+                "the whole text: is this the draft of this consultation?"
+            )
+        )
+    elif unplaced:
+        warnings.append(
+            ngettext(
+                "%(count)d comment is on the whole text: its anchor is not in one paragraph.",
+                "%(count)d comments are on the whole text: their anchors are not in one paragraph.",
+                unplaced,
+            )
+            % {"count": unplaced}
+        )
+    return warnings
 
 
 def _number_style_ids(archive) -> set[str]:

@@ -76,6 +76,8 @@ def version_docx(version) -> io.BytesIO:
     """The version as a Word document: its title block, then its text, paragraph by paragraph,
     each numbered as the site numbers it. Written in the active language and time zone."""
     document = _document(title=version.document.title)
+    # Which version this is, for the member's copy coming back with comments (word.comments)
+    document.core_properties.identifier = version_identifier(version)
     _title_block(document, version)
     writer = _TextWriter(document)
     for unit in paragraph_tokens(version.text):
@@ -84,6 +86,13 @@ def version_docx(version) -> io.BytesIO:
     document.save(buffer)
     buffer.seek(0)
     return buffer
+
+
+VERSION_IDENTIFIER = "alliance87:version:"
+
+
+def version_identifier(version) -> str:
+    return f"{VERSION_IDENTIFIER}{version.pk}"
 
 
 def _title_block(document, version) -> None:
@@ -300,8 +309,8 @@ def _add_abstract_numberings(numbering) -> dict[bool, int]:
         ids.append(abstract_id)
         levels = []
         for level in range(9):
-            if ordered:
-                fmt, text = "decimal", f"%{level + 1}."
+            if ordered:  # Word shows no number of its own: the site's is the one cited
+                fmt, text = "decimal", ""
             else:
                 fmt, text = "bullet", BULLETS[level % len(BULLETS)]
             levels.append(
