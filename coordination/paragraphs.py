@@ -198,13 +198,13 @@ def diff_paragraphs(old_text: str, new_text: str) -> list[ParagraphChange]:
             for o, n in zip(old[i1:i2], new[j1:j2], strict=True):
                 changes.append(ParagraphChange("same", o, n, mark_safe(escape(n.text))))  # noqa: S308
         elif op == "replace":
-            pairs = list(zip(old[i1:i2], new[j1:j2], strict=False))
-            for o, n in pairs:
-                changes.append(ParagraphChange("changed", o, n, _word_diff(o.text, n.text)))
-            for o in old[i1 + len(pairs) : i2]:
-                changes.append(ParagraphChange("removed", o, None, _word_diff(o.text, "")))
-            for n in new[j1 + len(pairs) : j2]:
-                changes.append(ParagraphChange("added", None, n, _word_diff("", n.text)))
+            for o, n in _pair(old[i1:i2], new[j1:j2]):
+                if o and n:
+                    changes.append(ParagraphChange("changed", o, n, _word_diff(o.text, n.text)))
+                elif o:
+                    changes.append(ParagraphChange("removed", o, None, _word_diff(o.text, "")))
+                else:
+                    changes.append(ParagraphChange("added", None, n, _word_diff("", n.text)))
         elif op == "delete":
             for o in old[i1:i2]:
                 changes.append(ParagraphChange("removed", o, None, _word_diff(o.text, "")))
@@ -212,3 +212,30 @@ def diff_paragraphs(old_text: str, new_text: str) -> list[ParagraphChange]:
             for n in new[j1:j2]:
                 changes.append(ParagraphChange("added", None, n, _word_diff("", n.text)))
     return changes
+
+
+ALIKE = 0.5  # how alike two paragraphs must be to be one paragraph, changed
+
+
+def _alike(old: Paragraph, new: Paragraph) -> bool:
+    matcher = difflib.SequenceMatcher(None, old.text, new.text, autojunk=False)
+    return matcher.quick_ratio() >= ALIKE and matcher.ratio() >= ALIKE
+
+
+def _pair(old: list[Paragraph], new: list[Paragraph]):
+    """In a run of differing paragraphs, (old, new) for one paragraph changed, (old, None)
+    for one removed and (None, new) for one added: a paragraph deleted before an edited one
+    shows as removed, not as its neighbour rewritten."""
+    i = j = 0
+    while i < len(old) and j < len(new):
+        if _alike(old[i], new[j]):
+            yield old[i], new[j]
+            i, j = i + 1, j + 1
+        elif j + 1 < len(new) and _alike(old[i], new[j + 1]):
+            yield None, new[j]
+            j += 1
+        else:
+            yield old[i], None
+            i += 1
+    yield from ((paragraph, None) for paragraph in old[i:])
+    yield from ((None, paragraph) for paragraph in new[j:])

@@ -137,6 +137,17 @@ def test_diff_marks_insertions_and_deletions_per_paragraph(client, gcg, gcg_memb
     assert "[+ …] inserted, [− …] deleted." in page  # not only colour
 
 
+def test_a_paragraph_deleted_before_an_edited_one_shows_as_removed_not_its_neighbour_rewritten():
+    from coordination.paragraphs import diff_paragraphs
+
+    old = "One apple.\n\nThe focal point is nominated.\n\nResource mobilisation is key.\n"
+    new = "One apple.\n\nResource mobilisation is essential.\n"
+    changes = [
+        (c.kind, c.old and c.old.number, c.new and c.new.number) for c in diff_paragraphs(old, new)
+    ]
+    assert changes == [("same", "1", "1"), ("removed", "2", None), ("changed", "3", "2")]
+
+
 def test_diff_of_unknown_versions_is_a_404(client, gcg, gcg_member):
     document = factories.DocumentFactory(owner_group=gcg)
     consultations.version_publish(document=document, text="One.", change_summary="")

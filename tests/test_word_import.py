@@ -10,6 +10,7 @@ import zipfile
 import docx
 import pytest
 from django.urls import reverse
+from docx.enum.style import WD_STYLE_TYPE
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from coordination import consultations
@@ -97,6 +98,10 @@ def test_what_word_cannot_bring_is_listed_in_the_preview(client, document, secre
     commented = word.add_paragraph("A paragraph a reviewer commented on.")
     word.add_comment(commented.runs, text="Too long.", author="Reviewer", initials="R")
     word.sections[0].header.paragraphs[0].text = "DRAFT – not for circulation"
+    word.styles.add_style("Box Text", WD_STYLE_TYPE.PARAGRAPH)
+    word.add_paragraph("In a style of the author's own.", style="Box Text")
+    word.add_paragraph("In Word's Body Text, which is nothing more.", style="Body Text")
+    word.add_paragraph("2.1 A number typed by hand.")
     client.force_login(secretariat)
     response = client.post(
         reverse("version_new", args=[document.pk]),
@@ -107,6 +112,8 @@ def test_what_word_cannot_bring_is_listed_in_the_preview(client, document, secre
     assert "1 image was left out: add it as an annex or a link." in page
     assert "1 Word comment was left out" in page
     assert "Headers and footers were left out." in page
+    assert "Word styles kept as plain paragraphs: “Box Text”." in page
+    assert "1 paragraph starts with a number typed by hand" in page
     assert "Too long." not in _textarea(page)
 
 

@@ -31,9 +31,20 @@ p[style-name='Intense Quote'] => blockquote > p:fresh
 p[style-name='Code Block'] => pre:separator('\\n')
 r[style-name='Code'] => code
 """
+# Word's and LibreOffice's paragraph styles that mean no more than a paragraph (or a list
+# item, for "List Paragraph"): not worth a warning when mammoth reads them as paragraphs.
+PLAIN_STYLES = {
+    "Body Text", "Body Text 2", "Body Text 3", "Body Text First Indent", "List Paragraph",
+    "No Spacing", "Normal (Web)", "Plain Text", "Default", "Text Body", "Frame Contents",
+    "Table Contents", "Table Heading",
+}  # fmt: skip
+UNRECOGNISED_STYLE = re.compile(r"Unrecognised paragraph style: (.+) \(Style ID:")
 
 # Images are left out (and listed): never read, never inlined as data: URLs.
 _LEAVE_IMAGES_UNREAD = mammoth.images.img_element(lambda image: {})
+
+# "1.", "2.3", "(4)", "5)" at the start of a paragraph: a number typed rather than a list's.
+TYPED_NUMBER = re.compile(r"\(?\d{1,3}(\.\d{1,3})*[.)]\s|\d{1,3}(\.\d{1,3})+\s")
 
 TRACKED_CHANGES = ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange")
 
@@ -71,8 +82,9 @@ def draft_from_docx(file) -> ImportedDraft:
         {
             match.group(1)
             for message in result.messages
-            if (match := re.search(r"style: '([^']*)'", message.message))
+            if (match := UNRECOGNISED_STYLE.match(message.message))
         }
+        - PLAIN_STYLES
     )
     if styles:
         warnings.append(
@@ -82,6 +94,20 @@ def draft_from_docx(file) -> ImportedDraft:
     text = markdown_from_html(result.value)
     if not text.strip():
         raise WordFileError(_("This Word file has no text."), code="empty")
+    typed = sum(1 for paragraph in split_paragraphs(text) if TYPED_NUMBER.match(paragraph.text))
+    if typed:
+        warnings.append(
+            ngettext(
+                "%(count)d paragraph starts with a number typed by hand: the site numbers "
+                "paragraphs itself, so it would show two. Remove the typed number, or use "
+                "Word's numbered lists.",
+                "%(count)d paragraphs start with a number typed by hand: the site numbers "
+                "paragraphs itself, so they would show two. Remove the typed numbers, or use "
+                "Word's numbered lists.",
+                typed,
+            )
+            % {"count": typed}
+        )
     return ImportedDraft(text=text, warnings=warnings)
 
 
