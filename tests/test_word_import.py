@@ -166,6 +166,20 @@ def _zip_bomb() -> bytes:
     return out.getvalue()
 
 
+def _a_part_behind_a_zip_password() -> bytes:
+    """A zip whose parts are flagged as encrypted (a zip tool's password, not Word's)."""
+    plain = io.BytesIO()
+    draft_document().save(plain)
+    data = bytearray(plain.getvalue())
+    for info in zipfile.ZipFile(io.BytesIO(bytes(data))).infolist():
+        data[info.header_offset + 6] |= 1  # the local header's "encrypted" flag
+    directory = data.find(b"PK\x01\x02")
+    while directory != -1:
+        data[directory + 8] |= 1  # the central directory's
+        directory = data.find(b"PK\x01\x02", directory + 1)
+    return bytes(data)
+
+
 def _tracked_changes() -> bytes:
     word = draft_document()
     add_tracked_insertion(word.add_paragraph("Kept. "), "Inserted, not yet accepted.")
@@ -194,6 +208,10 @@ BAD_FILES = {
     "an old .doc": (
         lambda tmp: (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "draft.doc"),
         "This is an old Word file (.doc).",
+    ),
+    "a part behind a zip password": (
+        lambda tmp: (_a_part_behind_a_zip_password(), "draft.docx"),
+        "This is not a Word document (.docx).",
     ),
     "a zip bomb": (
         lambda tmp: (_zip_bomb(), "draft.docx"),

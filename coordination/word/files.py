@@ -107,8 +107,8 @@ def read_part(archive: zipfile.ZipFile, name: str) -> bytes | None:
     try:
         with archive.open(info) as stream:
             data = stream.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        _refuse(_NOT_DOCX, "not_docx")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        _refuse(_NOT_DOCX, "not_docx")  # RuntimeError: a part encrypted with a zip password
     if len(data) > info.file_size:
         _refuse(_NOT_DOCX, "not_docx")
     return data
