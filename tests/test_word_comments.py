@@ -7,6 +7,7 @@ import html
 import io
 import re
 import threading
+import zipfile
 
 import docx
 import pytest
@@ -17,6 +18,7 @@ from django.urls import reverse
 from coordination import consultations
 from coordination.models import Comment
 from coordination.word.comments import comments_from_docx
+from coordination.word.files import WordFileError
 from tests import factories
 from tests.word_files import upload
 
@@ -251,6 +253,22 @@ def test_a_file_without_comments_or_not_word_is_refused_next_to_the_field(
     error = re.search(r'id="error_1_id_word_file"[^>]*>(.*?)</', page, re.S)
     assert error and message in error.group(1)
     assert Comment.objects.count() == 0
+
+
+def test_a_file_whose_main_part_has_no_body_is_refused_as_not_word(consultation):
+    stream = io.BytesIO()
+    member_copy(COMMENTS).save(stream)
+    source = zipfile.ZipFile(stream)
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as target:
+        for item in source.infolist():
+            part = source.read(item)
+            if item.filename == "word/document.xml":
+                part = part[: part.index(b"<w:body>")] + b"</w:document>"
+            target.writestr(item, part)
+    with pytest.raises(WordFileError) as refused:
+        comments_from_docx(upload(data.getvalue()), consultation.version)
+    assert refused.value.code == "not_docx"
 
 
 def test_the_consultation_page_offers_the_upload_while_open(client, consultation, gcg_member):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .files import NAMESPACES, W, WordFileError, open_docx, parse_part
+from .files import NAMESPACES, W, WordFileError, open_docx, parse_body, parse_part
 
 PARAGRAPH_NUMBER_STYLE = "Paragraph Number"
 # How like a paragraph of the version a Word paragraph must be to be taken for it.
@@ -53,7 +53,7 @@ def comments_from_docx(file, version) -> list[WordComment]:
             ),
             code="no_comments",
         )
-    blocks = _blocks(parse_part(archive, "word/document.xml"), _number_style_ids(archive))
+    blocks = _blocks(parse_body(archive), _number_style_ids(archive))
     numbers = [_paragraph_of(block, version) for block in blocks]
     starts, ends = {}, {}
     for index, block in enumerate(blocks):
@@ -99,7 +99,7 @@ def _blocks(body, number_styles: set[str]) -> list[dict]:
     """The document's units in order, as the site numbers them: each paragraph outside a
     table, and each table as one; each with its number (our export's) and its words."""
     blocks = []
-    for element in body.find("w:body", NAMESPACES):
+    for element in body:
         if element.tag == _w("p"):
             number, words = [], []
             for run in element.iter(_w("r")):

@@ -125,6 +125,15 @@ def parse_part(archive: zipfile.ZipFile, name: str):
         _refuse(_NOT_DOCX, "not_docx")
 
 
+def parse_body(archive: zipfile.ZipFile):
+    """The main part's w:body; a main part without one refuses the file."""
+    document = parse_part(archive, "word/document.xml")
+    body = document.find("w:body", NAMESPACES) if document is not None else None
+    if body is None:
+        _refuse(_NOT_DOCX, "not_docx")
+    return body
+
+
 def docx_bytes(archive: zipfile.ZipFile) -> io.BytesIO:
     """The checked file again, for the readers (mammoth, python-docx) that take a file."""
     stream = archive.fp
