@@ -3,6 +3,7 @@ shown for confirmation first, under the rules of a typed comment (window, audien
 however often the confirmation is sent)."""
 
 import datetime
+import difflib
 import html
 import io
 import re
@@ -269,6 +270,26 @@ def test_a_file_whose_main_part_has_no_body_is_refused_as_not_word(consultation)
     with pytest.raises(WordFileError) as refused:
         comments_from_docx(upload(data.getvalue()), consultation.version)
     assert refused.value.code == "not_docx"
+
+
+def test_a_long_reworded_copy_is_matched_by_words_only_where_a_comment_is(
+    consultation, monkeypatch
+):
+    """Comparing every Word paragraph with every paragraph of the version took minutes for a
+    few hundred; only the paragraph a comment is anchored in is looked for."""
+    word = docx.Document()
+    for n in range(50):
+        word.add_paragraph(f"Reworded paragraph {n}: governments act on child labour.")
+    word.add_paragraph("Resource mobilisation is key to the work.")
+    word.add_comment(word.paragraphs[-1].runs[0], text="Name the partners.", author="Member")
+    compared = []
+    ratio = difflib.SequenceMatcher.ratio
+    monkeypatch.setattr(
+        difflib.SequenceMatcher, "ratio", lambda self: compared.append(1) or ratio(self)
+    )
+    found = comments_from_docx(upload(word), consultation.version)
+    assert [(c.paragraph, c.text) for c in found] == [("5", "Name the partners.")]
+    assert len(compared) <= 7  # one Word paragraph, with the version's seven at most
 
 
 def test_the_consultation_page_offers_the_upload_while_open(client, consultation, gcg_member):

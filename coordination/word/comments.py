@@ -6,6 +6,7 @@ style); in a file that lost it (pasted into another document, say), by its words
 """
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -54,7 +55,8 @@ def comments_from_docx(file, version) -> list[WordComment]:
             code="no_comments",
         )
     blocks = _blocks(parse_body(archive), _number_style_ids(archive))
-    numbers = [_paragraph_of(block, version) for block in blocks]
+    # Matched by words only where a comment is anchored: a long draft costs nothing more.
+    number_of = functools.cache(lambda index: _paragraph_of(blocks[index], version))
     starts, ends = {}, {}
     for index, block in enumerate(blocks):
         for element in block["element"].iter(
@@ -72,7 +74,11 @@ def comments_from_docx(file, version) -> list[WordComment]:
         if first is None:
             paragraph, anchor = "", ""
         else:
-            spanned = {numbers[index] for index in range(first, last + 1)}
+            spanned = set()
+            for index in range(first, last + 1):
+                spanned.add(number_of(index))
+                if len(spanned) > 1:
+                    break
             paragraph = spanned.pop() if len(spanned) == 1 else ""
             anchor = " … ".join(
                 blocks[index]["text"] for index in (first, last) if index is not None
@@ -129,12 +135,19 @@ def _paragraph_of(block, version) -> str:
     if not text:
         return ""
     best, best_ratio = "", 0.0
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(text)  # analysed once, compared with each paragraph
     for paragraph in version.paragraphs:
         if not paragraph.number:
             continue
         if paragraph.text == text:
             return paragraph.number
-        ratio = difflib.SequenceMatcher(None, paragraph.text, text, autojunk=False).ratio()
+        matcher.set_seq1(paragraph.text)
+        # The quick ratios are upper bounds: a paragraph that cannot win is not compared.
+        enough = max(best_ratio, SIMILAR_ENOUGH)
+        if matcher.real_quick_ratio() < enough or matcher.quick_ratio() < enough:
+            continue
+        ratio = matcher.ratio()
         if ratio > best_ratio:
             best, best_ratio = paragraph.number, ratio
     return best if best_ratio >= SIMILAR_ENOUGH else ""
