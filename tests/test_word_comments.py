@@ -230,6 +230,34 @@ def test_a_confirmation_altered_or_made_for_someone_else_is_refused(
     assert Comment.objects.count() == 0
 
 
+def test_a_confirmation_sent_by_another_member_or_to_another_consultation_is_refused(
+    client, consultation, gcg, gcg_member
+):
+    """The signature names the member and the consultation: what one member saw cannot be
+    saved as another's comments, nor on another draft."""
+    colleague = factories.UserFactory(email="colleague@example.org")
+    factories.MembershipFactory(person__user=colleague, person__email=colleague.email, group=gcg)
+    other = consultations.consultation_open(
+        version=factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text=TEXT),
+        audience=gcg,
+        opens_at=OPENS,
+        closes_at=CLOSES,
+    )
+    client.force_login(gcg_member)
+    url = reverse("comments_from_word", args=[consultation.pk])
+    with time_machine.travel(DURING):
+        data = _confirm_data(
+            client.post(url, {"word_file": upload(member_copy(COMMENTS))}).content.decode()
+        )
+        refusals = [client.post(reverse("comments_from_word", args=[other.pk]), data)]
+        client.force_login(colleague)
+        refusals.append(client.post(url, data))
+    for response in refusals:
+        assert response.status_code == 400
+        assert "This confirmation has expired." in html.unescape(response.content.decode())
+    assert Comment.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
