@@ -297,6 +297,28 @@ def test_a_text_box_is_listed_once_and_its_text_follows_its_paragraph(tmp_path):
     ]
 
 
+@pytest.mark.libreoffice
+def test_a_change_tracked_in_a_footnote_is_refused_too(tmp_path):
+    data = libreoffice_docx(FILES / "nested-lists-and-a-footnote.fodt", tmp_path)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            part = source.read(item)
+            if item.filename == "word/footnotes.xml":
+                part = part.replace(
+                    b"<w:t>Report of the 3rd GCG meeting.</w:t></w:r>",
+                    b"<w:t>Report of the 3rd GCG meeting.</w:t></w:r>"
+                    b'<w:ins w:id="90" w:author="A member"><w:r><w:t> Not yet accepted.</w:t>'
+                    b"</w:r></w:ins>",
+                )
+                assert b"<w:ins " in part
+            target.writestr(item, part)
+    with pytest.raises(drafts.WordFileError) as refused:
+        drafts.draft_from_docx(upload(out.getvalue()))
+    assert refused.value.code == "tracked_changes"
+
+
 def test_the_guidance_note_exported_to_word_and_imported_back_has_the_same_paragraphs(client, demo):
     """The round trip: version 2 downloaded as .docx, uploaded as a new version: an empty diff."""
     version = DocumentVersion.objects.get(
