@@ -3,10 +3,12 @@ shown for confirmation first, under the rules of a typed comment (window, audien
 however often the confirmation is sent)."""
 
 import datetime
+import difflib
 import html
 import io
 import re
 import threading
+import zipfile
 
 import docx
 import pytest
@@ -17,6 +19,7 @@ from django.urls import reverse
 from coordination import consultations
 from coordination.models import Comment
 from coordination.word.comments import comments_from_docx
+from coordination.word.files import WordFileError
 from tests import factories
 from tests.word_files import upload
 
@@ -230,6 +233,34 @@ def test_a_confirmation_altered_or_made_for_someone_else_is_refused(
     assert Comment.objects.count() == 0
 
 
+def test_a_confirmation_sent_by_another_member_or_to_another_consultation_is_refused(
+    client, consultation, gcg, gcg_member
+):
+    """The signature names the member and the consultation: what one member saw cannot be
+    saved as another's comments, nor on another draft."""
+    colleague = factories.UserFactory(email="colleague@example.org")
+    factories.MembershipFactory(person__user=colleague, person__email=colleague.email, group=gcg)
+    other = consultations.consultation_open(
+        version=factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text=TEXT),
+        audience=gcg,
+        opens_at=OPENS,
+        closes_at=CLOSES,
+    )
+    client.force_login(gcg_member)
+    url = reverse("comments_from_word", args=[consultation.pk])
+    with time_machine.travel(DURING):
+        data = _confirm_data(
+            client.post(url, {"word_file": upload(member_copy(COMMENTS))}).content.decode()
+        )
+        refusals = [client.post(reverse("comments_from_word", args=[other.pk]), data)]
+        client.force_login(colleague)
+        refusals.append(client.post(url, data))
+    for response in refusals:
+        assert response.status_code == 400
+        assert "This confirmation has expired." in html.unescape(response.content.decode())
+    assert Comment.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -254,6 +285,42 @@ def test_a_file_without_comments_or_not_word_is_refused_next_to_the_field(
     error = re.search(r'id="error_1_id_word_file"[^>]*>(.*?)</', page, re.S)
     assert error and message in error.group(1)
     assert Comment.objects.count() == 0
+
+
+def test_a_file_whose_main_part_has_no_body_is_refused_as_not_word(consultation):
+    stream = io.BytesIO()
+    member_copy(COMMENTS).save(stream)
+    source = zipfile.ZipFile(stream)
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as target:
+        for item in source.infolist():
+            part = source.read(item)
+            if item.filename == "word/document.xml":
+                part = part[: part.index(b"<w:body>")] + b"</w:document>"
+            target.writestr(item, part)
+    with pytest.raises(WordFileError) as refused:
+        comments_from_docx(upload(data.getvalue()), consultation.version)
+    assert refused.value.code == "not_docx"
+
+
+def test_a_long_reworded_copy_is_matched_by_words_only_where_a_comment_is(
+    consultation, monkeypatch
+):
+    """Comparing every Word paragraph with every paragraph of the version took minutes for a
+    few hundred; only the paragraph a comment is anchored in is looked for."""
+    word = docx.Document()
+    for n in range(50):
+        word.add_paragraph(f"Reworded paragraph {n}: governments act on child labour.")
+    word.add_paragraph("Resource mobilisation is key to the work.")
+    word.add_comment(word.paragraphs[-1].runs[0], text="Name the partners.", author="Member")
+    compared = []
+    ratio = difflib.SequenceMatcher.ratio
+    monkeypatch.setattr(
+        difflib.SequenceMatcher, "ratio", lambda self: compared.append(1) or ratio(self)
+    )
+    found = comments_from_docx(upload(word), consultation.version)
+    assert [(c.paragraph, c.text) for c in found.comments] == [("5", "Name the partners.")]
+    assert len(compared) <= 7  # one Word paragraph, with the version's seven at most
 
 
 def test_the_consultation_page_offers_the_upload_while_open(client, consultation, gcg_member):

@@ -173,6 +173,20 @@ def _zip_bomb() -> bytes:
     return out.getvalue()
 
 
+def _a_part_behind_a_zip_password() -> bytes:
+    """A zip whose parts are flagged as encrypted (a zip tool's password, not Word's)."""
+    plain = io.BytesIO()
+    draft_document().save(plain)
+    data = bytearray(plain.getvalue())
+    for info in zipfile.ZipFile(io.BytesIO(bytes(data))).infolist():
+        data[info.header_offset + 6] |= 1  # the local header's "encrypted" flag
+    directory = data.find(b"PK\x01\x02")
+    while directory != -1:
+        data[directory + 8] |= 1  # the central directory's
+        directory = data.find(b"PK\x01\x02", directory + 1)
+    return bytes(data)
+
+
 def _tracked_changes() -> bytes:
     word = draft_document()
     add_tracked_insertion(word.add_paragraph("Kept. "), "Inserted, not yet accepted.")
@@ -201,6 +215,10 @@ BAD_FILES = {
     "an old .doc": (
         lambda tmp: (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "draft.doc"),
         "This is an old Word file (.doc).",
+    ),
+    "a part behind a zip password": (
+        lambda tmp: (_a_part_behind_a_zip_password(), "draft.docx"),
+        "This is not a Word document (.docx).",
     ),
     "a zip bomb": (
         lambda tmp: (_zip_bomb(), "draft.docx"),
@@ -284,6 +302,28 @@ def test_a_text_box_is_listed_once_and_its_text_follows_its_paragraph(tmp_path):
     assert imported.warnings == [
         "1 text box: its text now follows the paragraph that held it; check where it belongs."
     ]
+
+
+@pytest.mark.libreoffice
+def test_a_change_tracked_in_a_footnote_is_refused_too(tmp_path):
+    data = libreoffice_docx(FILES / "nested-lists-and-a-footnote.fodt", tmp_path)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            part = source.read(item)
+            if item.filename == "word/footnotes.xml":
+                part = part.replace(
+                    b"<w:t>Report of the 3rd GCG meeting.</w:t></w:r>",
+                    b"<w:t>Report of the 3rd GCG meeting.</w:t></w:r>"
+                    b'<w:ins w:id="90" w:author="A member"><w:r><w:t> Not yet accepted.</w:t>'
+                    b"</w:r></w:ins>",
+                )
+                assert b"<w:ins " in part
+            target.writestr(item, part)
+    with pytest.raises(drafts.WordFileError) as refused:
+        drafts.draft_from_docx(upload(out.getvalue()))
+    assert refused.value.code == "tracked_changes"
 
 
 def test_the_guidance_note_exported_to_word_and_imported_back_has_the_same_paragraphs(client, demo):

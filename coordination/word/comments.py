@@ -6,6 +6,7 @@ style); in a file that lost it (pasted into another document, say), by its words
 """
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .drafts import TRACKED_CHANGES
-from .files import NAMESPACES, W, WordFileError, open_docx, parse_part
+from .files import NAMESPACES, W, WordFileError, open_docx, parse_body, parse_part
 from .writing import VERSION_IDENTIFIER
 
 DC = "http://purl.org/dc/elements/1.1/"
@@ -65,9 +66,10 @@ def comments_from_docx(file, version) -> CommentsFound:
             ),
             code="no_comments",
         )
-    body = parse_part(archive, "word/document.xml")
+    body = parse_body(archive)
     blocks = _blocks(body, _number_style_ids(archive))
-    numbers = [_paragraph_of(block, version) for block in blocks]
+    # Matched by words only where a comment is anchored: a long draft costs nothing more.
+    number_of = functools.cache(lambda index: _paragraph_of(blocks[index], version))
     starts, ends = {}, {}
     for index, block in enumerate(blocks):
         for element in block["element"].iter(
@@ -85,7 +87,7 @@ def comments_from_docx(file, version) -> CommentsFound:
         paragraph, anchor = "", ""
         if first is not None:
             anchor = blocks[first]["text"]
-            spanned = [numbers[index] for index in range(first, last + 1) if numbers[index]]
+            spanned = [number_of(i) for i in range(first, last + 1) if number_of(i)]
             if len(set(spanned)) == 1:
                 paragraph = spanned[0]
             elif len(set(spanned)) > 1:  # on the whole text, saying which paragraphs
@@ -98,7 +100,10 @@ def comments_from_docx(file, version) -> CommentsFound:
                     + f"\n\n{text}"
                 )
         found.append(WordComment(paragraph=paragraph, text=text, anchor=anchor[:300]))
-    return CommentsFound(found, _warnings(body, found, placed_any=any(numbers)))
+    placed_any = any(block["number"] for block in blocks) or any(
+        number_of(index) for index in {*starts.values(), *ends.values()}
+    )
+    return CommentsFound(found, _warnings(body, found, placed_any=placed_any))
 
 
 def _check_version(archive, version) -> None:
@@ -165,7 +170,7 @@ def _blocks(body, number_styles: set[str]) -> list[dict]:
     """The document's units in order, as the site numbers them: each paragraph outside a
     table, and each table as one; each with its number (our export's) and its words."""
     blocks = []
-    for element in body.find("w:body", NAMESPACES):
+    for element in body:
         if element.tag == _w("p"):
             number, words = [], []
             for run in element.iter(_w("r")):
@@ -195,12 +200,19 @@ def _paragraph_of(block, version) -> str:
     if not text:
         return ""
     best, best_ratio = "", 0.0
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(text)  # analysed once, compared with each paragraph
     for paragraph in version.paragraphs:
         if not paragraph.number:
             continue
         if paragraph.text == text:
             return paragraph.number
-        ratio = difflib.SequenceMatcher(None, paragraph.text, text, autojunk=False).ratio()
+        matcher.set_seq1(paragraph.text)
+        # The quick ratios are upper bounds: a paragraph that cannot win is not compared.
+        enough = max(best_ratio, SIMILAR_ENOUGH)
+        if matcher.real_quick_ratio() < enough or matcher.quick_ratio() < enough:
+            continue
+        ratio = matcher.ratio()
         if ratio > best_ratio:
             best, best_ratio = paragraph.number, ratio
     return best if best_ratio >= SIMILAR_ENOUGH else ""

@@ -60,7 +60,9 @@ def draft_from_docx(file) -> ImportedDraft:
     tracked changes (which of the two texts would be the draft?)."""
     archive = open_docx(file)
     body = parse_part(archive, "word/document.xml")
-    if any(_count(body, f"//w:{name}") for name in TRACKED_CHANGES):
+    # mammoth brings the notes too, taking a tracked insertion there as accepted.
+    notes = [parse_part(archive, f"word/{kind}.xml") for kind in ("footnotes", "endnotes")]
+    if any(_count(part, f"//w:{name}") for part in (body, *notes) for name in TRACKED_CHANGES):
         raise WordFileError(
             _(
                 "This file has tracked changes. In Word, accept or reject all changes first "

@@ -107,8 +107,8 @@ def read_part(archive: zipfile.ZipFile, name: str) -> bytes | None:
     try:
         with archive.open(info) as stream:
             data = stream.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        _refuse(_NOT_DOCX, "not_docx")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        _refuse(_NOT_DOCX, "not_docx")  # RuntimeError: a part encrypted with a zip password
     if len(data) > info.file_size:
         _refuse(_NOT_DOCX, "not_docx")
     return data
@@ -123,6 +123,15 @@ def parse_part(archive: zipfile.ZipFile, name: str):
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError:
         _refuse(_NOT_DOCX, "not_docx")
+
+
+def parse_body(archive: zipfile.ZipFile):
+    """The main part's w:body; a main part without one refuses the file."""
+    document = parse_part(archive, "word/document.xml")
+    body = document.find("w:body", NAMESPACES) if document is not None else None
+    if body is None:
+        _refuse(_NOT_DOCX, "not_docx")
+    return body
 
 
 def docx_bytes(archive: zipfile.ZipFile) -> io.BytesIO:
