@@ -4,6 +4,7 @@ bad file refused with its reason, keeping what was typed and storing nothing."""
 
 import html
 import io
+import os
 import re
 import zipfile
 
@@ -16,6 +17,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from coordination import consultations
 from coordination.models import DocumentVersion
 from coordination.word import drafts, writing
+from coordination.word.files import W
 from tests import factories
 from tests.word_files import (
     FILES,
@@ -187,6 +189,45 @@ def _a_part_behind_a_zip_password() -> bytes:
     return bytes(data)
 
 
+def _rewritten(change) -> bytes:
+    """A python-docx draft with its parts changed by `change(name, data)` (None drops one)."""
+    plain = io.BytesIO()
+    draft_document().save(plain)
+    source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            for name, data in change(item.filename, source.read(item)):
+                target.writestr(name, data)
+    return out.getvalue()
+
+
+def _packed_tight(name, data):
+    """2 MB that pack into a few kilobytes: made to unpack, not written by Word."""
+    if name == "word/document.xml":
+        data = data.replace(b"</w:body>", b"<!--" + b" " * (2 * 1024 * 1024) + b"--></w:body>")
+    yield name, data
+
+
+def _too_much_text(name, data):
+    """6 MB of words that do not repeat: as long as no draft is."""
+    if name == "word/document.xml":
+        words = os.urandom(3 * 1024 * 1024).hex().encode()
+        data = data.replace(b"</w:body>", b"<!--" + words + b"--></w:body>")
+    yield name, data
+
+
+def _decoy_main_part(name, data):
+    """The package names word/document2.xml as its main part; a clean document.xml sits by."""
+    if name == "word/document.xml":
+        yield "word/document2.xml", data
+        yield name, b'<w:document xmlns:w="' + W.encode() + b'"><w:body/></w:document>'
+    elif name == "_rels/.rels":
+        yield name, data.replace(b'Target="word/document.xml"', b'Target="word/document2.xml"')
+    else:
+        yield name, data
+
+
 def _tracked_changes() -> bytes:
     word = draft_document()
     add_tracked_insertion(word.add_paragraph("Kept. "), "Inserted, not yet accepted.")
@@ -223,6 +264,19 @@ BAD_FILES = {
     "a zip bomb": (
         lambda tmp: (_zip_bomb(), "draft.docx"),
         "This file would unpack to 101.0\xa0MB, more than a draft can be (100.0\xa0MB).",
+    ),
+    "packed tight": (
+        lambda tmp: (_rewritten(_packed_tight), "draft.docx"),
+        "more than a draft can be (100.0\xa0MB).",
+    ),
+    "too much text": (
+        lambda tmp: (_rewritten(_too_much_text), "draft.docx"),
+        "This file's text is too long to import here (6.0\xa0MB of Word XML; the limit is "
+        "5.0\xa0MB).",
+    ),
+    "a decoy main part": (
+        lambda tmp: (_rewritten(_decoy_main_part), "draft.docx"),
+        "This is not a Word document (.docx).",
     ),
     "tracked changes": (
         lambda tmp: (_tracked_changes(), "draft.docx"),

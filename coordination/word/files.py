@@ -24,6 +24,15 @@ _ENCRYPTED = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("u
 # Unpacked, a draft is text and styles: a few megabytes even for a long one.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_PARTS = 2000
+# The XML parts are what is parsed and converted: a 300-page draft's text is 2-3 MB of it, and
+# converting 5 MB takes mammoth some 20 s.
+MAX_XML_PART_BYTES = 5 * 1024 * 1024
+# Text compresses some 10:1 in a .docx; a part packed 200 times or more was made to unpack.
+MAX_RATIO = 200
+MAIN_PART = "word/document.xml"
+OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+)
 
 # One parser for every part: no entities resolved, no network, no huge trees.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -73,15 +82,37 @@ def open_docx(file) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, OSError, ValueError):
         _refuse(_NOT_DOCX, "not_docx")
     unpacked = sum(part.file_size for part in parts)
-    if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
+    if (
+        len(parts) > MAX_PARTS
+        or unpacked > MAX_UNPACKED_BYTES
+        or any(
+            part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * part.compress_size
+            for part in parts
+        )
+    ):
         _refuse(
             _("This file would unpack to %(size)s, more than a draft can be (%(limit)s)."),
             "too_big_unpacked",
             size=filesizeformat(unpacked),
             limit=filesizeformat(MAX_UNPACKED_BYTES),
         )
+    text_size = max(
+        (part.file_size for part in parts if part.filename.endswith((".xml", ".rels"))),
+        default=0,
+    )
+    if text_size > MAX_XML_PART_BYTES:
+        _refuse(
+            _(
+                "This file's text is too long to import here (%(size)s of Word XML; the limit "
+                "is %(limit)s). Split the document into parts, or remove what it need not hold."
+            ),
+            "too_much_text",
+            size=filesizeformat(text_size),
+            limit=filesizeformat(MAX_XML_PART_BYTES),
+        )
     names = {part.filename for part in parts}
-    if "word/document.xml" not in names:
+    if MAIN_PART not in names or _main_part(archive) != MAIN_PART:
+        # the readers here and mammoth must read the same part: the one the package names
         _refuse(_NOT_DOCX, "not_docx")
     content_types = read_part(archive, "[Content_Types].xml") or b""
     if any(name.lower().endswith("vbaproject.bin") for name in names) or (
@@ -89,6 +120,16 @@ def open_docx(file) -> zipfile.ZipFile:
     ):
         _refuse(_MACROS, "macros")
     return archive
+
+
+def _main_part(archive) -> str | None:
+    relationships = parse_part(archive, "_rels/.rels")
+    if relationships is None:
+        return None
+    for relationship in relationships:
+        if relationship.get("Type") == OFFICE_DOCUMENT:
+            return relationship.get("Target", "").lstrip("/")
+    return None
 
 
 _NOT_DOCX = _("This is not a Word document (.docx). Save it as .docx in Word and upload it again.")
@@ -127,7 +168,7 @@ def parse_part(archive: zipfile.ZipFile, name: str):
 
 def parse_body(archive: zipfile.ZipFile):
     """The main part's w:body; a main part without one refuses the file."""
-    document = parse_part(archive, "word/document.xml")
+    document = parse_part(archive, MAIN_PART)
     body = document.find("w:body", NAMESPACES) if document is not None else None
     if body is None:
         _refuse(_NOT_DOCX, "not_docx")
