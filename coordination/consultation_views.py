@@ -398,16 +398,17 @@ def comments_from_word(request, pk):
     saved as their comments, all or none (consultations.comments_submit_from_word)."""
     consultation = access.get_consultation_for_user(request.user, pk)
     person = _person(request.user)
-    confirming = request.method == "POST" and "submission_key" in request.POST
-    in_audience = consultations.is_in_audience(person, consultation)
-    if not in_audience or not (confirming or consultation.is_open(timezone.now())):
-        # a confirmation after the close is refused by the service, with the window's words
-        return render(
-            request,
-            "coordination/comments_from_word.html",
-            {"consultation": consultation, "in_audience": in_audience, "refused": True},
-            status=403 if request.method == "POST" else 200,
-        )
+    confirming = request.method == "POST" and "comments" in request.POST
+    if not confirming:  # a confirmation is checked by the service, when it saves
+        try:
+            consultations.comment_submit_check(consultation=consultation, author=person)
+        except consultations.ConsultationError as error:
+            return render(
+                request,
+                "coordination/comments_from_word.html",
+                {"consultation": consultation, "refused": str(error)},
+                status=403 if request.method == "POST" else 200,
+            )
     version = consultation.version
     upload = WordCommentsUploadForm(version=version)
     confirm = WordCommentsConfirmForm(consultation=consultation, person=person)
@@ -419,8 +420,8 @@ def comments_from_word(request, pk):
                 saved = consultations.comments_submit_from_word(
                     consultation=consultation,
                     author=person,
-                    comments=confirm.cleaned_data["comments"],
-                    submission_key=confirm.cleaned_data["submission_key"],
+                    comments=confirm.cleaned_data["comments"]["comments"],
+                    submission_key=confirm.cleaned_data["comments"]["key"],
                 )
             except consultations.ConsultationError as error:
                 confirm.add_error(None, str(error))
@@ -447,10 +448,7 @@ def comments_from_word(request, pk):
                 for comment in found.comments
             ]
             confirm = WordCommentsConfirmForm(
-                initial={
-                    "comments": confirm.sign(found.comments),
-                    "submission_key": uuid.uuid4(),
-                },
+                initial={"comments": confirm.sign(found.comments)},
                 consultation=consultation,
                 person=person,
             )

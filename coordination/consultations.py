@@ -351,7 +351,7 @@ def comment_submit(
         existing = _submitted_with(submission_key, consultation=consultation, author=author)
         if existing:
             return existing
-    _check_window(consultation, at)
+    comment_submit_check(consultation=consultation, author=author, at=at)
     text = _check_text(text)
     paragraph = (paragraph or "").strip()
     if paragraph and consultation.version.paragraph(paragraph) is None:
@@ -359,10 +359,6 @@ def comment_submit(
             _("Paragraph %(number)s does not exist in version %(version)s.")
             % {"number": paragraph, "version": consultation.version.number}
         )
-    if not is_in_audience(author, consultation):
-        raise ConsultationError(_("Only members of %(group)s comment here.") % {
-            "group": consultation.audience.name
-        })  # fmt: skip
     try:
         with transaction.atomic():
             comment = Comment(
@@ -380,6 +376,18 @@ def comment_submit(
             return comment
     except IntegrityError:  # the same key, sent twice at the same moment
         return _submitted_with(submission_key, consultation=consultation, author=author)
+
+
+def comment_submit_check(
+    *, consultation: Consultation, author: Person | None, at: datetime.datetime | None = None
+) -> None:
+    """Whether this person may comment now: the window is open and they are of its audience
+    (a typed comment, and a Word file before it is read)."""
+    _check_window(consultation, at or timezone.now())
+    if not is_in_audience(author, consultation):
+        raise ConsultationError(_("Only members of %(group)s comment here.") % {
+            "group": consultation.audience.name
+        })  # fmt: skip
 
 
 def comments_submit_from_word(

@@ -1,3 +1,4 @@
+import uuid
 import zoneinfo
 
 from django import forms
@@ -233,8 +234,32 @@ class WordCommentsUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.version = version
 
+    MAX_COMMENTS = 300
+
     def clean_word_file(self):
-        return comments_from_docx(self.cleaned_data["word_file"], self.version)
+        found = comments_from_docx(self.cleaned_data["word_file"], self.version)
+        if len(found.comments) > self.MAX_COMMENTS:
+            raise forms.ValidationError(
+                _("This file has %(count)d comments; at most %(limit)d are taken at once.")
+                % {"count": len(found.comments), "limit": self.MAX_COMMENTS},
+                code="too_many",
+            )
+        for number, comment in enumerate(found.comments, start=1):
+            if len(comment.text) > Comment.MAX_LENGTH:
+                raise forms.ValidationError(
+                    _(
+                        "Comment %(number)d (“%(start)s…”) has %(count)d characters; the limit "
+                        "is %(limit)d. Shorten it in Word and upload the file again."
+                    )
+                    % {
+                        "number": number,
+                        "start": comment.text[:40],
+                        "count": len(comment.text),
+                        "limit": Comment.MAX_LENGTH,
+                    },
+                    code="too_long",
+                )
+        return found
 
 
 class WordCommentsConfirmForm(forms.Form):
@@ -242,7 +267,6 @@ class WordCommentsConfirmForm(forms.Form):
     member saw is what is saved (each comment still passes every rule of a typed one)."""
 
     comments = forms.CharField(widget=forms.HiddenInput)
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
     MAX_AGE = 24 * 60 * 60
 
@@ -251,18 +275,23 @@ class WordCommentsConfirmForm(forms.Form):
         self.salt = f"word-comments:{consultation.pk}:{person.pk if person else ''}"
 
     def sign(self, comments) -> str:
+        """The comments, with the one key that makes their confirmation save them once."""
         return signing.dumps(
-            [[comment.paragraph, comment.text] for comment in comments],
+            {
+                "key": str(uuid.uuid4()),
+                "comments": [[comment.paragraph, comment.text] for comment in comments],
+            },
             salt=self.salt,
             compress=True,
         )
 
     def clean_comments(self):
         try:
-            return signing.loads(
+            data = signing.loads(
                 self.cleaned_data["comments"], salt=self.salt, max_age=self.MAX_AGE
             )
-        except signing.BadSignature as error:
+            return {"key": uuid.UUID(data["key"]), "comments": data["comments"]}
+        except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
             raise forms.ValidationError(
                 _("This confirmation has expired. Upload your Word file again."), code="expired"
             ) from error

@@ -102,8 +102,11 @@ def test_three_word_comments_become_three_comments_on_their_paragraphs(
         page = response.content.decode()
         assert response.status_code == 200
         assert "3 comments found. Check them, then save them as your comments" in page
-        rows = re.findall(r"<tr>\s*<td>([^<]*)</td>.*?<td>([^<]*)</td>\s*</tr>", page, re.S)
+        rows = re.findall(
+            r"<tr>\s*<td>([^<]*)</td>.*?<td>([^<]*)(?:<br>.*?)?</td>\s*</tr>", page, re.S
+        )
         assert [(number, html.unescape(text)) for number, text in rows] == list(COMMENTS.items())
+        assert page.count("by Example member, in Word") == 3
         assert Comment.objects.count() == 0  # nothing saved before the confirmation
 
         response = client.post(url, _confirm_data(page), follow=True)
@@ -192,14 +195,31 @@ def test_a_confirmation_after_the_window_closed_saves_nothing(client, consultati
     assert Comment.objects.count() == 0
 
 
-def test_one_comment_too_long_saves_none_of_them(client, consultation, gcg_member):
+def test_a_comment_too_long_is_named_when_the_file_is_read(client, consultation, gcg_member):
     client.force_login(gcg_member)
     url = reverse("comments_from_word", args=[consultation.pk])
-    too_long = {**COMMENTS, "4": "x" * (Comment.MAX_LENGTH + 1)}
+    too_long = {**COMMENTS, "4": "Longer than allowed. " + "x" * Comment.MAX_LENGTH}
     with time_machine.travel(DURING):
-        page = client.post(url, {"word_file": upload(member_copy(too_long))}).content.decode()
-        response = client.post(url, _confirm_data(page))
-    assert "Comments are limited to" in html.unescape(response.content.decode())
+        response = client.post(url, {"word_file": upload(member_copy(too_long))})
+    page = html.unescape(response.content.decode())
+    error = re.search(r'id="error_1_id_word_file"[^>]*>(.*?)</', page, re.S)
+    assert error and (
+        "Comment 4 (“Longer than allowed. xxxxxxxxxxxxxxxxxxx…”) has 5021 characters; the "
+        "limit is 5000." in error.group(1)
+    )
+    assert Comment.objects.count() == 0
+
+
+def test_one_comment_refused_by_the_service_saves_none_of_them(consultation, gcg_member):
+    comments = [("2", "Fine."), ("4", "x" * (Comment.MAX_LENGTH + 1))]
+    with pytest.raises(consultations.ConsultationError, match="Comments are limited to"):
+        consultations.comments_submit_from_word(
+            consultation=consultation,
+            author=gcg_member.person,
+            comments=comments,
+            submission_key=__import__("uuid").uuid4(),
+            at=DURING,
+        )
     assert Comment.objects.count() == 0
 
 
@@ -406,4 +426,15 @@ def test_tracked_changes_and_a_file_unlike_the_draft_are_pointed_out(consultatio
         "wording you propose in a comment.",
         "None of this file's paragraphs is one of the draft's, so every comment is on the "
         "whole text: is this the draft of this consultation?",
+    ]
+
+
+def test_comments_by_several_people_in_the_file_are_pointed_out(consultation):
+    word = member_copy(COMMENTS)
+    word.add_comment(word.paragraphs[1].runs[0], text="Secretariat's note.", author="Secretariat")
+    found = comments_from_docx(upload(word), consultation.version)
+    assert "Secretariat" in {comment.author for comment in found.comments}
+    assert found.warnings == [
+        "This file holds comments by several people in Word (Example member, Secretariat): "
+        "all would be saved as yours. Delete the others' comments in Word first if they are not."
     ]

@@ -29,6 +29,7 @@ class WordComment:
     paragraph: str  # the version's paragraph number; "" for the whole text
     text: str
     anchor: str  # the words the comment was anchored on, to show in the confirmation
+    author: str = ""  # as Word recorded it: a file may hold other people's comments too
 
 
 @dataclass
@@ -57,7 +58,7 @@ def comments_from_docx(file, version) -> CommentsFound:
             if _text_of(paragraph)
         )
         if text:
-            written[comment.get(_w("id"))] = text
+            written[comment.get(_w("id"))] = (text, comment.get(_w("author")) or "")
     if not written:
         raise WordFileError(
             _(
@@ -82,7 +83,7 @@ def comments_from_docx(file, version) -> CommentsFound:
                 ends[key] = index
                 starts.setdefault(key, index)
     found = []
-    for key, text in written.items():
+    for key, (text, author) in written.items():
         first, last = starts.get(key), ends.get(key, starts.get(key))
         paragraph, anchor = "", ""
         if first is not None:
@@ -99,7 +100,9 @@ def comments_from_docx(file, version) -> CommentsFound:
                     }
                     + f"\n\n{text}"
                 )
-        found.append(WordComment(paragraph=paragraph, text=text, anchor=anchor[:300]))
+        found.append(
+            WordComment(paragraph=paragraph, text=text, anchor=anchor[:300], author=author)
+        )
     placed_any = any(block["number"] for block in blocks) or any(
         number_of(index) for index in {*starts.values(), *ends.values()}
     )
@@ -133,6 +136,15 @@ def _warnings(body, found, *, placed_any: bool) -> list[str]:
                 "Your file has tracked changes: they are not taken, only Word comments are. "
                 "Write the wording you propose in a comment."
             )
+        )
+    authors = sorted({comment.author for comment in found if comment.author})
+    if len(authors) > 1:
+        warnings.append(
+            _(
+                "This file holds comments by several people in Word (%(authors)s): all would "
+                "be saved as yours. Delete the others' comments in Word first if they are not."
+            )
+            % {"authors": ", ".join(authors)}
         )
     unplaced = sum(1 for comment in found if not comment.paragraph)
     if not placed_any:
