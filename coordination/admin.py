@@ -891,6 +891,13 @@ class DocumentVersionAddForm(WordDraftMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         if self.imported:
+            if data.get("document"):  # said with the preview, not after it
+                try:
+                    consultations.version_publish_check(
+                        document=data["document"], text=self.imported.text
+                    )
+                except consultations.ConsultationError as error:
+                    self.add_error(None, str(error))
             raise forms.ValidationError(
                 _("Check the text taken from the Word file below, then save to publish it."),
                 code="word_preview",

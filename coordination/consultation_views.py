@@ -75,6 +75,10 @@ def version_new(request, pk):
         form = VersionForm(request.POST, request.FILES)
         if form.imported:
             preview = form.preview(document)
+            try:  # said now, not after the publisher has read the whole preview
+                consultations.version_publish_check(document=document, text=form.imported.text)
+            except consultations.ConsultationError as error:
+                preview.blocked = str(error)
             form = VersionForm(
                 initial={
                     "text": form.imported.text,

@@ -37,6 +37,8 @@ def _plain(tokens) -> str:
     for token in tokens:
         if token.type == "inline":
             parts.append("".join(_inline_text(token.children or [])))
+        elif token.type in ("fence", "code_block"):  # code is its own words
+            parts.append(token.content)
     return re.sub(r"\s+", " ", " ".join(parts)).strip()
 
 

@@ -392,6 +392,12 @@ def test_the_guidance_note_exported_to_word_and_imported_back_has_the_same_parag
     assert len(version.paragraphs) == 11  # 3 headings, 8 numbered
     assert imported.warnings == []
 
+    running = client.post(
+        reverse("version_new", args=[version.document_id]),
+        {"text": "", "change_summary": "", "word_file": upload(exported)},
+    ).content.decode()
+    assert "Version 2 is open for comments from Global Coordinating Group until" in running
+
     consultations.consultation_close(consultation=version.consultations.get())
     response = client.post(
         reverse("version_new", args=[version.document_id]),

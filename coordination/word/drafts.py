@@ -233,6 +233,7 @@ class DraftPreview:
 
     imported: ImportedDraft
     against: object | None  # the DocumentVersion compared with, if any
+    blocked: str = ""  # why it could not be published now (a consultation running...)
 
     @property
     def paragraphs(self):
