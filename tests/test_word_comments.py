@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from coordination import consultations
 from coordination.models import Comment
+from coordination.word import writing
 from coordination.word.comments import comments_from_docx
 from coordination.word.files import WordFileError
 from tests import factories
@@ -437,4 +438,28 @@ def test_comments_by_several_people_in_the_file_are_pointed_out(consultation):
     assert found.warnings == [
         "This file holds comments by several people in Word (Example member, Secretariat): "
         "all would be saved as yours. Delete the others' comments in Word first if they are not."
+    ]
+
+
+def test_comments_in_a_quotes_second_paragraph_a_code_line_and_a_table_keep_their_number(
+    client, gcg, gcg_member
+):
+    text = (
+        "# Draft\n\nIntroduction.\n\n> The Chair said so.\n>\n> And said it again.\n\n"
+        "```\nline one\nline two\n```\n\n| Country | Status |\n| --- | --- |\n"
+        "| Madagascar | Roadmap |\n"
+    )  # 1 introduction, 2 the quote, 3 the code, 4 the table
+    version = factories.DocumentVersionFactory(document__owner_group=gcg, number=1, text=text)
+    word = docx.Document(io.BytesIO(writing.version_docx(version).getvalue()))
+    paragraph = next(p for p in word.paragraphs if p.text == "And said it again.")
+    word.add_comment(paragraph.runs[-1], text="On the quote.", author="M")
+    code = next(p for p in word.paragraphs if "line two" in p.text)
+    word.add_comment(code.runs[-1], text="On the code.", author="M")
+    cell = word.tables[0].rows[1].cells[1].paragraphs[0]
+    word.add_comment(cell.runs[-1], text="On the table.", author="M")
+    found = comments_from_docx(upload(word), version)
+    assert [(c.paragraph, c.text) for c in found.comments] == [
+        ("2", "On the quote."),
+        ("3", "On the code."),
+        ("4", "On the table."),
     ]

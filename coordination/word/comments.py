@@ -20,6 +20,7 @@ from .writing import VERSION_IDENTIFIER
 DC = "http://purl.org/dc/elements/1.1/"
 
 PARAGRAPH_NUMBER_STYLE = "Paragraph Number"
+HEADING_STYLES = ("Heading", "Title", "Subtitle")  # style ids: Heading1, Title...
 # How like a paragraph of the version a Word paragraph must be to be taken for it.
 SIMILAR_ENOUGH = 0.8
 
@@ -180,8 +181,14 @@ def _number_style_ids(archive) -> set[str]:
 
 def _blocks(body, number_styles: set[str]) -> list[dict]:
     """The document's units in order, as the site numbers them: each paragraph outside a
-    table, and each table as one; each with its number (our export's) and its words."""
+    table, and each table as one; each with its number (our export's) and its words.
+
+    In our export, a paragraph without a number of its own continues the numbered one before
+    it (a quotation's second paragraph, a line of code, the table after its number), until
+    a heading.
+    """
     blocks = []
+    carried = ""
     for element in body:
         if element.tag == _w("p"):
             number, words = [], []
@@ -189,12 +196,16 @@ def _blocks(body, number_styles: set[str]) -> list[dict]:
                 style = run.find("w:rPr/w:rStyle", NAMESPACES)
                 is_number = style is not None and style.get(_w("val")) in number_styles
                 (number if is_number else words).append("".join(run.itertext(_w("t"))))
-            blocks.append(
-                {"element": element, "text": _clean("".join(words)), "number": _clean(number)}
-            )
+            number = _clean(number)
+            style = element.find("w:pPr/w:pStyle", NAMESPACES)
+            if number:
+                carried = number
+            elif style is not None and style.get(_w("val"), "").startswith(HEADING_STYLES):
+                carried = ""
+            blocks.append({"element": element, "text": _clean(words), "number": number or carried})
         elif element.tag == _w("tbl"):
             cells = " ".join(_text_of(cell) for cell in element.iter(_w("tc")))
-            blocks.append({"element": element, "text": _clean(cells), "number": ""})
+            blocks.append({"element": element, "text": _clean(cells), "number": carried})
     return blocks
 
 
