@@ -149,21 +149,16 @@ def _encrypted(tmp_path) -> bytes:
 
 def _with_macros() -> bytes:
     """A .docx renamed from a .docm: the macros' part and content type are still inside."""
-    plain = io.BytesIO()
-    draft_document().save(plain)
-    source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"wordprocessingml.document.main+xml",
-                    b"ms-word.document.macroEnabled.main+xml",
-                )
-            target.writestr(item, data)
-        target.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 macros")
-    return out.getvalue()
+
+    def add_macros(name, data):
+        if name == "[Content_Types].xml":
+            data = data.replace(
+                b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml"
+            )
+            yield "word/vbaProject.bin", b"\xd0\xcf\x11\xe0 macros"
+        yield name, data
+
+    return _rewritten(add_macros)
 
 
 def _zip_bomb() -> bytes:
