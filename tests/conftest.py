@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 import time_machine
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.utils import timezone, translation
 
 from tests import factories
@@ -27,6 +27,14 @@ def _is_postgres() -> bool:
 
 def pytest_configure(config):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop + live_server
+    # Every account the tests make, sign in or load with the demo hashes its password: with
+    # PBKDF2's million rounds that was a quarter of a second each, minutes over the suite. The
+    # tests check what a password lets in, never how it is stored (production keeps Django's
+    # default hashers); the others stay listed, so a hash made the slow way still checks.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *global_settings.PASSWORD_HASHERS,
+    ]
 
 
 def pytest_sessionstart(session):
