@@ -14,6 +14,7 @@ import docx
 import pytest
 import time_machine
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coordination import consultations
@@ -463,3 +464,20 @@ def test_comments_in_a_quotes_second_paragraph_a_code_line_and_a_table_keep_thei
         ("3", "On the code."),
         ("4", "On the table."),
     ]
+
+
+def test_the_confirmation_page_costs_the_same_queries_for_3_comments_as_for_30(
+    client, consultation, gcg_member
+):
+    client.force_login(gcg_member)
+    url = reverse("comments_from_word", args=[consultation.pk])
+    counts = []
+    for many in (1, 10):
+        word = member_copy({})
+        for paragraph in word.paragraphs[1:4]:
+            for n in range(many):
+                word.add_comment(paragraph.runs[0], text=f"Comment {n}.", author="M")
+        with time_machine.travel(DURING), CaptureQueriesContext(connection) as queries:
+            assert client.post(url, {"word_file": upload(word)}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 12
