@@ -318,6 +318,33 @@ def a_new_version_identical_to_the_last(client, request):
     )
 
 
+@case(coordination.forms.WordCommentsUploadForm)
+def a_word_file_without_comments(client, request):
+    import io
+
+    import docx
+
+    from tests.word_files import upload
+
+    gcg_member = request.getfixturevalue("gcg_member")
+    client.force_login(gcg_member)
+    version = factories.DocumentVersionFactory(
+        document__owner_group=request.getfixturevalue("gcg"), text="Scope."
+    )
+    consultation = consultations.consultation_open(
+        version=version, audience=version.document.owner_group
+    )
+    word = docx.Document()
+    word.add_paragraph("Scope.")
+    stream = io.BytesIO()
+    word.save(stream)
+    response = client.post(
+        reverse("comments_from_word", args=[consultation.pk]),
+        {"word_file": upload(stream.getvalue())},
+    )
+    return Refused(response, "word_file", "This Word file has no comments.", {})
+
+
 @case(coordination.forms.ConsultationForm)
 def a_consultation_that_closes_before_it_opens(client, request):
     client.force_login(request.getfixturevalue("secretariat"))
@@ -580,6 +607,8 @@ NOTHING_TO_REFUSE = {
     "a value it cannot use is left out and the list shows (tests/test_bad_input.py)",
     actiongroups.forms.SummaryForm: "one free text, which may be empty",
     coordination.public_forms.PublicForm: "the hidden fields mixed into the public forms",
+    coordination.forms.WordCommentsConfirmForm: "one signed hidden field: an altered or stale "
+    "one is refused in the page's alert (tests/test_word_comments.py)",
 }
 
 
