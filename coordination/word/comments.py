@@ -131,7 +131,7 @@ def _check_version(archive, version) -> None:
 
 def _warnings(body, found, *, placed_any: bool) -> list[str]:
     warnings = []
-    if any(body.iter(*(_w(name) for name in TRACKED_CHANGES))):
+    if next(body.iter(*(_w(name) for name in TRACKED_CHANGES)), None) is not None:
         warnings.append(
             _(
                 "Your file has tracked changes: they are not taken, only Word comments are. "
