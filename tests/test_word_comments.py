@@ -481,3 +481,35 @@ def test_the_confirmation_page_costs_the_same_queries_for_3_comments_as_for_30(
             assert client.post(url, {"word_file": upload(word)}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 12
+
+
+def test_a_comment_resolved_in_word_is_left_out(consultation):
+    """Word 2013 and later mark a resolved comment in commentsExtended.xml, by the id of its
+    last paragraph (w14:paraId)."""
+    import zipfile
+
+    stream = io.BytesIO()
+    member_copy(COMMENTS).save(stream)
+    source = zipfile.ZipFile(io.BytesIO(stream.getvalue()))
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    w15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/comments.xml":
+                xml = data.decode()
+                if "xmlns:w14=" not in xml:
+                    xml = xml.replace("<w:comments ", f'<w:comments xmlns:w14="{w14}" ', 1)
+                first = xml.index('<w:comment w:id="0"')
+                paragraph = xml.index("<w:p", first + 10)
+                xml = xml[:paragraph] + '<w:p w14:paraId="0A0B0C0D"' + xml[paragraph + 4 :]
+                data = xml.encode()
+            target.writestr(item, data)
+        target.writestr(
+            "word/commentsExtended.xml",
+            f'<w15:commentsEx xmlns:w15="{w15}"><w15:commentEx w15:paraId="0A0B0C0D" '
+            'w15:done="1"/></w15:commentsEx>',
+        )
+    found = comments_from_docx(upload(out.getvalue()), consultation.version)
+    assert [(c.paragraph, c.text) for c in found.comments] == list(COMMENTS.items())[1:]

@@ -18,6 +18,8 @@ from .files import NAMESPACES, W, WordFileError, open_docx, parse_body, parse_pa
 from .writing import VERSION_IDENTIFIER
 
 DC = "http://purl.org/dc/elements/1.1/"
+W14_PARA_ID = "{http://schemas.microsoft.com/office/word/2010/wordml}paraId"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 
 PARAGRAPH_NUMBER_STYLE = "Paragraph Number"
 HEADING_STYLES = ("Heading", "Title", "Subtitle")  # style ids: Heading1, Title...
@@ -52,7 +54,11 @@ def comments_from_docx(file, version) -> CommentsFound:
     _check_version(archive, version)
     notes = parse_part(archive, "word/comments.xml")
     written = {}
+    resolved = _resolved_paragraphs(archive)
     for comment in notes.iterfind("w:comment", NAMESPACES) if notes is not None else ():
+        paragraphs = comment.findall(".//w:p", NAMESPACES)
+        if paragraphs and paragraphs[-1].get(W14_PARA_ID) in resolved:
+            continue  # marked resolved in Word: settled, not to send
         text = "\n\n".join(
             _text_of(paragraph)
             for paragraph in comment.iterfind(".//w:p", NAMESPACES)
@@ -108,6 +114,19 @@ def comments_from_docx(file, version) -> CommentsFound:
         number_of(index) for index in {*starts.values(), *ends.values()}
     )
     return CommentsFound(found, _warnings(body, found, placed_any=placed_any))
+
+
+def _resolved_paragraphs(archive) -> set[str]:
+    """Word (2013 on) marks a comment resolved in commentsExtended.xml, by the id of the
+    comment's last paragraph."""
+    extended = parse_part(archive, "word/commentsExtended.xml")
+    if extended is None:
+        return set()
+    return {
+        entry.get(f"{{{W15}}}paraId")
+        for entry in extended.iter(f"{{{W15}}}commentEx")
+        if entry.get(f"{{{W15}}}done") == "1"
+    }
 
 
 def _check_version(archive, version) -> None:
