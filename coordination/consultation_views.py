@@ -407,10 +407,19 @@ def comments_from_word(request, pk):
         try:
             consultations.comment_submit_check(consultation=consultation, author=person)
         except consultations.ConsultationError as error:
+            # refused by the service; said without the typed form's "your text is kept below"
+            refused = (
+                str(error)
+                if consultation.is_open(timezone.now())
+                else _(
+                    "Comments are not open now: a Word file's comments are taken while the "
+                    "consultation is open."
+                )
+            )
             return render(
                 request,
                 "coordination/comments_from_word.html",
-                {"consultation": consultation, "refused": str(error)},
+                {"consultation": consultation, "refused": refused},
                 status=403 if request.method == "POST" else 200,
             )
     version = consultation.version

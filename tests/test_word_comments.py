@@ -513,3 +513,11 @@ def test_a_comment_resolved_in_word_is_left_out(consultation):
         )
     found = comments_from_docx(upload(out.getvalue()), consultation.version)
     assert [(c.paragraph, c.text) for c in found.comments] == list(COMMENTS.items())[1:]
+
+
+def test_the_upload_after_the_close_says_comments_are_not_open(client, consultation, gcg_member):
+    client.force_login(gcg_member)
+    with time_machine.travel(CLOSES + datetime.timedelta(seconds=1)):
+        page = client.get(reverse("comments_from_word", args=[consultation.pk])).content.decode()
+    assert "Comments are not open now: a Word file&#x27;s comments are taken" in page
+    assert 'name="word_file"' not in page
