@@ -74,6 +74,8 @@ _SANITISER = {
     "url_schemes": {"http", "https", "mailto"},
     "link_rel": "noopener noreferrer",
 }
+# What a link may start with to stay a link (the Word export and import keep to it too).
+LINK_SCHEMES = tuple(f"{scheme}:" for scheme in sorted(_SANITISER["url_schemes"]))
 
 
 def sanitise_html(html: str) -> SafeString:

@@ -17,7 +17,8 @@ from django.utils.translation import ngettext
 from markdownify import ASTERISK, ATX, MarkdownConverter
 
 from ..paragraphs import diff_paragraphs, split_paragraphs
-from .files import NAMESPACES, WordFileError, docx_bytes, open_docx, parse_part
+from ..text import LINK_SCHEMES
+from .files import NAMESPACES, WordFileError, open_docx, parse_part
 
 # Our own export's title block and paragraph numbers are not text (coordination.word.writing);
 # quotes and code keep their meaning.
@@ -73,7 +74,7 @@ def draft_from_docx(file) -> ImportedDraft:
     warnings = _what_stays_behind(archive, body)
     try:
         result = mammoth.convert_to_html(
-            docx_bytes(archive), style_map=STYLE_MAP, convert_image=_LEAVE_IMAGES_UNREAD
+            _from_start(file), style_map=STYLE_MAP, convert_image=_LEAVE_IMAGES_UNREAD
         )
     except Exception as error:  # mammoth's own reading errors have no common base class
         raise WordFileError(
@@ -111,6 +112,12 @@ def draft_from_docx(file) -> ImportedDraft:
             % {"count": typed}
         )
     return ImportedDraft(text=text, warnings=warnings)
+
+
+def _from_start(file):
+    """The checked upload, for mammoth to read again as a zip."""
+    file.seek(0)
+    return file
 
 
 def _count(tree, path: str) -> int:
@@ -194,7 +201,7 @@ def markdown_from_html(html: str) -> str:
     _notes_at_the_end(soup)
     for link in soup.find_all("a"):
         href = link.get("href") or ""
-        if not re.match(r"(?i)(https?:|mailto:)", href):  # bookmarks, in-document links
+        if not href.lower().startswith(LINK_SCHEMES):  # bookmarks, in-document links
             link.unwrap()
     text = _CONVERTER.convert_soup(soup)
     text = re.sub(r"[ \t]+\n", "\n", text)
@@ -206,21 +213,19 @@ def _notes_at_the_end(soup) -> None:
     "Notes" heading, numbered like any list (mammoth puts them in a list at the end)."""
     notes = []
     for kind in ("footnote", "endnote"):
-        for reference in soup.select(f'a[href^="#{kind}-"]'):
-            mark = reference.get_text()
-            (reference.parent if reference.parent.name == "sup" else reference).replace_with(mark)
-        for back in soup.select(f'a[href^="#{kind}-ref-"]'):
-            back.decompose()
+        for link in soup.select(f'a[href^="#{kind}-"]'):
+            if link["href"].startswith(f"#{kind}-ref-"):  # a note's "↑" back to its mark
+                link.decompose()
+            else:  # the mark in the text
+                mark = link.get_text()
+                (link.parent if link.parent.name == "sup" else link).replace_with(mark)
         items = soup.select(f'li[id^="{kind}-"]')
         if items:
             notes.append(items[0].parent)
-    for index, notes_list in enumerate(notes):
-        if index == 0:
-            heading = soup.new_tag("h2")
-            heading.string = _("Notes")
-            notes_list.insert_before(heading)
-        for back_arrow in notes_list.find_all(string=re.compile("↑")):
-            back_arrow.replace_with(back_arrow.replace("↑", ""))
+    if notes:
+        heading = soup.new_tag("h2")
+        heading.string = _("Notes")
+        notes[0].insert_before(heading)
 
 
 # --- the preview ---------------------------------------------------------------------------

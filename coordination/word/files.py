@@ -173,10 +173,3 @@ def parse_body(archive: zipfile.ZipFile):
     if body is None:
         _refuse(_NOT_DOCX, "not_docx")
     return body
-
-
-def docx_bytes(archive: zipfile.ZipFile) -> io.BytesIO:
-    """The checked file again, for the readers (mammoth, python-docx) that take a file."""
-    stream = archive.fp
-    stream.seek(0)
-    return io.BytesIO(stream.read())

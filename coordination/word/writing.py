@@ -36,6 +36,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from ..matrix import WORD_COLUMNS, matrix_entries
 from ..paragraphs import ParagraphTokens, _list_items, _split_item, paragraph_tokens
 from ..spreadsheets import cell_text
+from ..text import LINK_SCHEMES
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -51,8 +52,6 @@ TABLE = "Table Grid"
 MONOSPACE = "Courier New"
 GREY = RGBColor(0x6C, 0x75, 0x7D)
 HEADER_FILL = "E9ECEF"
-# The schemes the site's sanitiser lets through as links; any other link is written as text.
-LINK_SCHEMES = ("http:", "https:", "mailto:")
 BULLETS = ("•", "◦", "▪")
 CODE_TYPES = ("fence", "code_block")
 ALIGNMENTS = {
